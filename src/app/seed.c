@@ -1,0 +1,47 @@
+/* seed.c - demo accounts, one of each kind the foundation knows, all with the documented demo password. */
+#include "app/seed.h"
+#include "auth/account.h"
+#include "core/jtime.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Demo only (README): never used outside `seed --demo`. */
+#define DEMO_PASSWORD "Tsunagu-Demo-2026"
+
+static const account_new_t demo[] = {
+	{ "staff", "demo-pref", "pref@demo.tsunagu.invalid", "県 担当者（デモ）", DEMO_PASSWORD, "pref" },
+	{ "staff", "demo-shushoku", "shushoku@demo.tsunagu.invalid", "就職支援部門 担当者（デモ）", DEMO_PASSWORD, "shushoku" },
+	{ "staff", "demo-kigyo", "kigyo@demo.tsunagu.invalid", "企業支援部門 担当者（デモ）", DEMO_PASSWORD, "kigyo" },
+	{ "seeker", "demo-seeker", "seeker@demo.tsunagu.invalid", "上州 太郎（デモ）", DEMO_PASSWORD, NULL },
+	{ "company", "demo-company", "company@demo.tsunagu.invalid", "株式会社つなぐ商事（デモ）", DEMO_PASSWORD, NULL },
+};
+
+int
+seed_demo(db_t *db)
+{
+	size_t i;
+	int made = 0;
+
+	for (i = 0; i < sizeof(demo) / sizeof(demo[0]); i++) {
+		db_stmt_t *st = db_prepare(db, "SELECT 1 FROM accounts WHERE login_key = ?");
+		char err[512];
+		int64_t id;
+		bool exists;
+
+		if (st == NULL)
+			return 1;
+		db_bind_str(st, 1, demo[i].login);
+		exists = db_step(st) == DB_ROW;
+		db_done(st);
+		if (exists)
+			continue;
+		if (!account_create(db, &demo[i], "seed", "local", jtime_now(), &id, err, sizeof(err))) {
+			fprintf(stderr, "seed: %s: %s\n", demo[i].login, err);
+			return 1;
+		}
+		made++;
+	}
+	printf("seed: demo accounts ready (%d new): demo-pref, demo-shushoku, demo-kigyo, demo-seeker, demo-company\n", made);
+	return 0;
+}

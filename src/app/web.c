@@ -1,0 +1,360 @@
+/* web.c - the request pipeline above HTTP: session from cookie, CSRF on unsafe methods, roles, rendering. */
+#include "app/web.h"
+#include "auth/csrf.h"
+#include "core/config.h"
+#include "core/jtime.h"
+#include "core/log.h"
+#include "core/str.h"
+#include "db/db.h"
+#include "http/static.h"
+#include "view/i18n.h"
+
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+static tmpl_set_t *templates;
+static i18n_t *catalogs;
+static pthread_rwlock_t tmpl_lock = PTHREAD_RWLOCK_INITIALIZER;
+static int64_t last_check;
+static pthread_mutex_t check_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static const route_t routes[] = {
+	{ M_GET, "/", ROLE_ANY, page_home },
+	{ M_GET, "/login", ROLE_ANY, page_login },
+	{ M_POST, "/login", ROLE_ANY, page_login_post },
+	{ M_POST, "/logout", ROLE_ANY, page_logout_post },
+	{ M_GET, "/mypage", ROLE_USER, page_mypage },
+	{ M_GET, "/mypage/password", ROLE_USER, page_password },
+	{ M_POST, "/mypage/password", ROLE_USER, page_password_post },
+	{ M_GET, "/healthz", ROLE_ANY, page_health },
+	{ M_GET, "/static/*", ROLE_ANY, static_serve },
+};
+
+static bool web_before(req_t *r, bool routed);
+static bool web_authorize(req_t *r, int role);
+
+const router_t web_router = {
+	routes, sizeof(routes) / sizeof(routes[0]), web_authorize, web_before, web_error,
+};
+
+static bool
+path_join(char *out, size_t n, const char *a, const char *b)
+{
+	int k = snprintf(out, n, "%s/%s", a, b);
+
+	return k > 0 && (size_t)k < n;
+}
+
+bool
+web_init(char *err, size_t errlen)
+{
+	char path[1024];
+
+	if (!path_join(path, sizeof(path), config.root, "templates"))
+		return false;
+	templates = tmpl_set_load(path, err, errlen);
+	if (templates == NULL)
+		return false;
+	if (!path_join(path, sizeof(path), config.root, "i18n"))
+		return false;
+	catalogs = i18n_load(path, err, errlen);
+	if (catalogs == NULL)
+		return false;
+	if (!path_join(path, sizeof(path), config.root, "static") || !static_load(path)) {
+		snprintf(err, errlen, "cannot load static files from %s", path);
+		return false;
+	}
+	return true;
+}
+
+void
+web_free(void)
+{
+	tmpl_set_free(templates);
+	i18n_free(catalogs);
+	static_free();
+	templates = NULL;
+	catalogs = NULL;
+}
+
+/* --dev: templates reload when a file changes (checked at most once a second). */
+static void
+maybe_reload(void)
+{
+	char path[1024], err[512];
+	int64_t now = jtime_now();
+	tmpl_set_t *fresh;
+
+	if (!config.dev || now == last_check || pthread_mutex_trylock(&check_lock) != 0)
+		return;
+	last_check = now;
+	if (tmpl_set_changed(templates) && path_join(path, sizeof(path), config.root, "templates")) {
+		fresh = tmpl_set_load(path, err, sizeof(err));
+		if (fresh == NULL) {
+			log_error("templates: reload failed, keeping the old ones: %s", err);
+		} else {
+			pthread_rwlock_wrlock(&tmpl_lock);
+			tmpl_set_free(templates);
+			templates = fresh;
+			pthread_rwlock_unlock(&tmpl_lock);
+			log_info("templates: reloaded");
+		}
+	}
+	pthread_mutex_unlock(&check_lock);
+}
+
+const char *
+web_cookie_session(req_t *r)
+{
+	return r->tls ? "__Host-tsunagu_sid" : "tsunagu_sid";
+}
+
+const char *
+web_cookie_pre(req_t *r)
+{
+	return r->tls ? "__Host-tsunagu_pre" : "tsunagu_pre";
+}
+
+const char *
+web_safe_next(const char *next, const char *fallback)
+{
+	if (next == NULL || next[0] != '/' || next[1] == '/' || next[1] == '\\' || strlen(next) > 512)
+		return fallback;
+	for (const char *p = next; *p; p++)
+		if ((unsigned char)*p < 0x21 || *p == '\\' || (unsigned char)*p == 0x7f)
+			return fallback;
+	return next;
+}
+
+static session_policy_t
+policy(void)
+{
+	session_policy_t p = { (int64_t)config.session_idle_min * 60, (int64_t)config.session_absolute_h * 3600 };
+
+	return p;
+}
+
+static bool
+web_before(req_t *r, bool routed)
+{
+	struct auth_ctx *a;
+	const char *sid, *binding = NULL, *token;
+	db_t *db;
+
+	if (strncmp(r->path, "/static/", 8) == 0)
+		return true; /* no session work for assets */
+	maybe_reload();
+	a = arena_zalloc(&r->arena, sizeof(*a));
+	if (a == NULL) {
+		web_error(r, 500, NULL);
+		return false;
+	}
+	r->auth = a;
+	a->pre_id = http_cookie(r, web_cookie_pre(r));
+	sid = http_cookie(r, web_cookie_session(r));
+	if (sid != NULL) {
+		session_policy_t p = policy();
+		int rc;
+		db = db_thread();
+		if (db == NULL) {
+			web_error(r, 500, NULL);
+			return false;
+		}
+		rc = session_lookup(db, sid, jtime_now(), &p, &a->session);
+		if (rc < 0) {
+			web_error(r, 500, NULL);
+			return false;
+		}
+		if (rc == 1 && account_get(db, a->session.account_id, &a->account))
+			a->signed_in = true;
+		else
+			http_clear_cookie(r, web_cookie_session(r));
+	}
+	if (r->method == M_GET || r->method == M_HEAD || !routed)
+		return true;
+	/* every unsafe method carries a token bound to this browser's session or pre-login cookie */
+	if (a->signed_in)
+		binding = arena_printf(&r->arena, "s:%s", a->session.id);
+	else if (a->pre_id != NULL)
+		binding = arena_printf(&r->arena, "a:%s", a->pre_id);
+	token = http_form(r, CSRF_FIELD);
+	if (binding == NULL || !csrf_check(binding, token)) {
+		web_error(r, 403, "送信されたフォームの有効期限が切れているか、正しくない送信です。"
+		    "お手数ですが、ページを開き直してからもう一度送信してください。");
+		return false;
+	}
+	return true;
+}
+
+static bool
+web_authorize(req_t *r, int role)
+{
+	struct auth_ctx *a = r->auth;
+	const char *kind;
+
+	if (a == NULL || !a->signed_in) {
+		if (r->method == M_GET || r->method == M_HEAD) {
+			buf_t b = BUF_INIT;
+			buf_puts(&b, "/login?next=");
+			buf_append_urlenc(&b, r->path, strlen(r->path));
+			http_redirect(r, b.oom ? "/login" : arena_strdup(&r->arena, b.data));
+			buf_free(&b);
+		} else {
+			web_error(r, 403, "ログインしてからご利用ください。");
+		}
+		return false;
+	}
+	kind = a->account.kind;
+	switch (role) {
+	case ROLE_USER:
+		return true;
+	case ROLE_STAFF:
+		if (strcmp(kind, "staff") == 0)
+			return true;
+		break;
+	case ROLE_SEEKER:
+		if (strcmp(kind, "seeker") == 0)
+			return true;
+		break;
+	case ROLE_COMPANY:
+		if (strcmp(kind, "company") == 0)
+			return true;
+		break;
+	}
+	web_error(r, 403, NULL);
+	return false;
+}
+
+const char *
+web_csrf(req_t *r)
+{
+	struct auth_ctx *a = r->auth;
+	char token[CSRF_TOKEN_LEN + 1];
+	const char *binding;
+
+	if (a == NULL)
+		return "";
+	if (a->signed_in) {
+		binding = arena_printf(&r->arena, "s:%s", a->session.id);
+	} else {
+		if (a->pre_id == NULL) {
+			unsigned char raw[24];
+			char *id = arena_alloc(&r->arena, 33);
+			if (id == NULL)
+				return "";
+			randombytes_buf(raw, sizeof(raw));
+			sodium_bin2base64(id, 33, raw, sizeof(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+			a->pre_id = id;
+			/* a session cookie (no Max-Age): it only protects forms */
+			http_set_cookie(r, web_cookie_pre(r), id, -1, true);
+		}
+		binding = arena_printf(&r->arena, "a:%s", a->pre_id);
+	}
+	if (binding == NULL)
+		return "";
+	csrf_token(binding, token);
+	return arena_strdup(&r->arena, token);
+}
+
+tv_t *
+web_ctx(req_t *r, const char *title)
+{
+	arena_t *A = &r->arena;
+	tv_t *ctx = tv_map(A), *site = tv_map(A);
+	struct auth_ctx *a = r->auth;
+
+	tv_set_str(A, site, "name", config.site_name);
+	tv_set_str(A, site, "nickname", config.site_nickname[0] ? config.site_nickname : config.site_name);
+	tv_set_str(A, site, "short_name", config.site_short[0] ? config.site_short : config.site_nickname);
+	tv_set_str(A, site, "owner", config.site_owner);
+	tv_set_str(A, site, "contact", config.site_contact);
+	tv_set(A, ctx, "site", site);
+	tv_set_str(A, ctx, "title", title);
+	tv_set_str(A, ctx, "static_v", static_version());
+	tv_set_str(A, ctx, "path", r->path);
+	tv_set_int(A, ctx, "now", jtime_now());
+	if (a != NULL && a->signed_in) {
+		tv_t *u = tv_map(A);
+		tv_set_str(A, u, "login", a->account.login);
+		tv_set_str(A, u, "display_name", a->account.display_name[0] ? a->account.display_name : a->account.login);
+		tv_set_str(A, u, "kind", a->account.kind);
+		tv_set_str(A, u, "kind_label", account_kind_label(a->account.kind));
+		tv_set_str(A, u, "email", a->account.email);
+		tv_set_str(A, u, "department", a->account.department_name);
+		tv_set_int(A, u, "last_login_at", a->account.last_login_at);
+		tv_set_bool(A, u, "staff", strcmp(a->account.kind, "staff") == 0);
+		tv_set(A, ctx, "user", u);
+		/* the header's logout button is a form */
+		tv_set_str(A, ctx, "csrf", web_csrf(r));
+		r->no_store = true;
+	}
+	return ctx;
+}
+
+void
+web_render(req_t *r, const char *name, tv_t *ctx)
+{
+	bool ok;
+
+	buf_clear(&r->out);
+	pthread_rwlock_rdlock(&tmpl_lock);
+	ok = tmpl_render(templates, name, ctx, catalogs, "ja", &r->out);
+	pthread_rwlock_unlock(&tmpl_lock);
+	if (!ok) {
+		log_error("render: template %s failed", name);
+		buf_clear(&r->out);
+		http_text(r, 500, "500 サーバーエラーが発生しました。\n");
+		return;
+	}
+	if (r->status == 0)
+		r->status = 200;
+	r->content_type = "text/html; charset=utf-8";
+}
+
+static const struct {
+	unsigned    status;
+	const char *title;
+	const char *message;
+} errors[] = {
+	{ 400, "リクエストが正しくありません", "送信された内容を読み取れませんでした。入力内容をご確認のうえ、もう一度お試しください。" },
+	{ 403, "アクセスできません", "このページを表示する権限がありません。" },
+	{ 404, "ページが見つかりません", "お探しのページは移動または削除されたか、URLが間違っている可能性があります。" },
+	{ 405, "この操作はできません", "このページではその操作を受け付けていません。" },
+	{ 413, "送信された内容が大きすぎます", "送信できるデータの大きさを超えています。添付ファイルなどを小さくしてからお試しください。" },
+	{ 414, "URLが長すぎます", "URLが長すぎるため処理できません。" },
+	{ 429, "アクセスが集中しています", "しばらく時間をおいてから、もう一度お試しください。" },
+	{ 500, "サーバーエラーが発生しました", "申し訳ありません。処理中にエラーが発生しました。時間をおいてもう一度お試しください。" },
+};
+
+void
+web_error(req_t *r, unsigned status, const char *message)
+{
+	size_t i;
+	const char *title = "エラーが発生しました";
+	const char *msg = message;
+	tv_t *ctx;
+	char code[8];
+
+	for (i = 0; i < sizeof(errors) / sizeof(errors[0]); i++) {
+		if (errors[i].status == status) {
+			title = errors[i].title;
+			if (msg == NULL)
+				msg = errors[i].message;
+		}
+	}
+	if (msg == NULL)
+		msg = "";
+	/* drop anything the handler wrote; keep headers such as Allow */
+	r->ncookies_out = 0;
+	r->status = status;
+	r->static_body = NULL;
+	ctx = web_ctx(r, title);
+	snprintf(code, sizeof(code), "%u", status);
+	tv_set_str(&r->arena, ctx, "status", code);
+	tv_set_str(&r->arena, ctx, "message", msg);
+	tv_set_bool(&r->arena, ctx, "not_found", status == 404);
+	web_render(r, "error", ctx);
+	r->status = status; /* web_render keeps it, but a failed render must not turn it into 200 */
+}

@@ -1,0 +1,56 @@
+/* web.h - what every page shares: the signed-in account, CSRF, page rendering, error pages, roles. */
+#ifndef TSUNAGU_WEB_H
+#define TSUNAGU_WEB_H
+
+#include "auth/account.h"
+#include "auth/session.h"
+#include "http/http.h"
+#include "view/tmpl.h"
+
+#include <stdbool.h>
+
+enum role {
+	ROLE_ANY = 0,
+	ROLE_USER,     /* any signed-in account */
+	ROLE_STAFF,
+	ROLE_SEEKER,
+	ROLE_COMPANY,
+};
+
+struct auth_ctx {
+	bool       signed_in;
+	account_t  account;
+	session_t  session;
+	const char *pre_id;   /* pre-login cookie value (CSRF binding before login) */
+};
+
+/* Loads templates, translations and static files from config.root; false with a message on failure. */
+bool        web_init(char *err, size_t errlen);
+void        web_free(void);
+extern const router_t web_router;
+
+/* A new template context holding site, user, csrf token, static version. */
+tv_t       *web_ctx(req_t *r, const char *title);
+/* Renders template name with ctx as the response (status 200 unless r->status is set). */
+void        web_render(req_t *r, const char *name, tv_t *ctx);
+/* Japanese error page. message NULL: the standard one for the status. */
+void        web_error(req_t *r, unsigned status, const char *message);
+/* The CSRF token for this request's forms (sets the pre-login cookie when needed). */
+const char *web_csrf(req_t *r);
+/* Cookie names (with the __Host- prefix under TLS). */
+const char *web_cookie_session(req_t *r);
+const char *web_cookie_pre(req_t *r);
+/* A local redirect target from user input: "/..." only, else fallback. */
+const char *web_safe_next(const char *next, const char *fallback);
+
+/* page handlers (pages.c) */
+void page_home(req_t *r);
+void page_login(req_t *r);
+void page_login_post(req_t *r);
+void page_logout_post(req_t *r);
+void page_mypage(req_t *r);
+void page_password(req_t *r);
+void page_password_post(req_t *r);
+void page_health(req_t *r);
+
+#endif

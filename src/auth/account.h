@@ -1,0 +1,63 @@
+/* account.h - accounts of every kind, login with lock-out (SEC14, SEC15), password changes. */
+#ifndef TSUNAGU_ACCOUNT_H
+#define TSUNAGU_ACCOUNT_H
+
+#include "db/db.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define LOGIN_MIN 3
+#define LOGIN_MAX 64
+#define EMAIL_MAX 254
+#define DISPLAY_NAME_MAX 100  /* characters */
+
+typedef struct account {
+	int64_t id;
+	char    kind[16];            /* staff, seeker, company, business, applicant */
+	char    login[LOGIN_MAX + 1];
+	char    email[EMAIL_MAX + 1];
+	char    display_name[400];
+	char    status[16];
+	char    department_code[32]; /* staff only */
+	char    department_name[64];
+	char    department_kind[16]; /* pref, employment, company */
+	int64_t last_login_at;
+	int64_t password_changed_at;
+} account_t;
+
+typedef enum { LOGIN_OK, LOGIN_FAILED, LOGIN_LOCKED, LOGIN_ERROR } login_result_t;
+
+typedef struct login_policy {
+	int     max_failures;
+	int64_t lockout_s;
+} login_policy_t;
+
+typedef struct account_new {
+	const char *kind;
+	const char *login;
+	const char *email;
+	const char *display_name;
+	const char *password;
+	const char *department_code; /* required for staff, ignored otherwise */
+} account_new_t;
+
+/* Checks the password (and the lock-out counter kept per login ID whether or not it exists), audits
+ * the outcome. The answer for an unknown ID is the same as for a wrong password. */
+login_result_t account_login(db_t *db, const char *login, const char *password, const char *ip,
+                   int64_t now, const login_policy_t *p, account_t *out);
+bool account_get(db_t *db, int64_t id, account_t *out);
+/* Validates and creates; on a validation failure returns false with a Japanese message in err. */
+bool account_create(db_t *db, const account_new_t *n, const char *actor, const char *ip, int64_t now,
+         int64_t *id, char *err, size_t errlen);
+/* Changes the password after checking the current one; ends the account's other sessions. */
+bool account_change_password(db_t *db, const account_t *a, const char *current, const char *next,
+         const char *keep_session, const char *ip, int64_t now, char *err, size_t errlen);
+/* Login ID syntax: 3–64 of A–Z a–z 0–9 . _ - @ */
+bool account_login_valid(const char *login);
+bool account_email_valid(const char *email);
+/* Japanese label of an account kind (求職者, 企業, 職員 ...). */
+const char *account_kind_label(const char *kind);
+
+#endif

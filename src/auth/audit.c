@@ -1,0 +1,233 @@
+/* audit.c - the audit hash chain and its head file. */
+#include "auth/audit.h"
+#include "auth/secret.h"
+#include "core/log.h"
+#include "core/str.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char head_path[1024];
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static const char zero_mac[AUDIT_MAC_HEX + 1] =
+    "0000000000000000000000000000000000000000000000000000000000000000";
+
+bool
+audit_init(const char *data_dir)
+{
+	int n = snprintf(head_path, sizeof(head_path), "%s/audit.head", data_dir);
+
+	return n > 0 && (size_t)n < sizeof(head_path);
+}
+
+static void
+put_field(crypto_auth_hmacsha256_state *st, const char *s)
+{
+	unsigned char len[8];
+	uint64_t n = s ? strlen(s) : 0;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		len[i] = (unsigned char)(n >> (8 * i));
+	crypto_auth_hmacsha256_update(st, len, sizeof(len));
+	if (n > 0)
+		crypto_auth_hmacsha256_update(st, (const unsigned char *)s, n);
+}
+
+static void
+compute_mac(const char *prev, int64_t id, int64_t at, int64_t actor_id, const char *actor, const char *ip,
+    const char *action, const char *target, const char *detail, char out[AUDIT_MAC_HEX + 1])
+{
+	crypto_auth_hmacsha256_state st;
+	unsigned char mac[crypto_auth_hmacsha256_BYTES];
+	char num[32];
+
+	crypto_auth_hmacsha256_init(&st, secret_get(SECRET_AUDIT), SECRET_BYTES);
+	put_field(&st, prev);
+	snprintf(num, sizeof(num), "%" PRId64, id);
+	put_field(&st, num);
+	snprintf(num, sizeof(num), "%" PRId64, at);
+	put_field(&st, num);
+	snprintf(num, sizeof(num), "%" PRId64, actor_id);
+	put_field(&st, num);
+	put_field(&st, actor);
+	put_field(&st, ip);
+	put_field(&st, action);
+	put_field(&st, target);
+	put_field(&st, detail);
+	crypto_auth_hmacsha256_final(&st, mac);
+	str_hex(out, mac, sizeof(mac));
+}
+
+static bool
+write_head(int64_t id, const char *mac)
+{
+	char tmp[1100], line[128];
+	int fd, n;
+	bool ok;
+
+	n = snprintf(tmp, sizeof(tmp), "%s.tmp", head_path);
+	if (n < 0 || (size_t)n >= sizeof(tmp))
+		return false;
+	n = snprintf(line, sizeof(line), "%" PRId64 " %s\n", id, mac);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return false;
+	ok = write(fd, line, (size_t)n) == n && fsync(fd) == 0;
+	close(fd);
+	if (!ok || rename(tmp, head_path) != 0) {
+		unlink(tmp);
+		return false;
+	}
+	return true;
+}
+
+/* Reads the head file: false when missing; id 0 means an empty chain. */
+static bool
+read_head(int64_t *id, char mac[AUDIT_MAC_HEX + 1])
+{
+	char line[160], idtxt[32];
+	int fd = open(head_path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	ssize_t n;
+	char *sp;
+
+	if (fd < 0)
+		return false;
+	n = read(fd, line, sizeof(line) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	line[n] = '\0';
+	line[strcspn(line, "\n")] = '\0';
+	sp = strchr(line, ' ');
+	if (sp == NULL || (size_t)(sp - line) >= sizeof(idtxt) || strlen(sp + 1) != AUDIT_MAC_HEX)
+		return false;
+	memcpy(idtxt, line, (size_t)(sp - line));
+	idtxt[sp - line] = '\0';
+	if (!str_to_i64(idtxt, 0, INT64_MAX, id))
+		return false;
+	memcpy(mac, sp + 1, AUDIT_MAC_HEX + 1);
+	return true;
+}
+
+bool
+audit_append(db_t *db, const audit_entry_t *e, int64_t now)
+{
+	db_stmt_t *st;
+	char prev[AUDIT_MAC_HEX + 1], mac[AUDIT_MAC_HEX + 1];
+	int64_t id = 1;
+	bool ok = false;
+
+	pthread_mutex_lock(&lock);
+	if (!db_begin_write(db))
+		goto done;
+	st = db_prepare(db, "SELECT id, mac FROM audit_log ORDER BY id DESC LIMIT 1");
+	if (st == NULL)
+		goto fail;
+	memcpy(prev, zero_mac, sizeof(prev));
+	if (db_step(st) == DB_ROW) {
+		id = db_col_i64(st, 0) + 1;
+		str_copy(prev, sizeof(prev), db_col_text(st, 1));
+	}
+	db_done(st);
+	compute_mac(prev, id, now, e->actor_id, e->actor, e->ip, e->action, e->target, e->detail, mac);
+	st = db_prepare(db, "INSERT INTO audit_log (id, at, actor_id, actor, ip, action, target, detail, prev_mac, mac) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+	if (st == NULL)
+		goto fail;
+	db_bind_i64(st, 1, id);
+	db_bind_i64(st, 2, now);
+	if (e->actor_id > 0)
+		db_bind_i64(st, 3, e->actor_id);
+	else
+		db_bind_null(st, 3);
+	db_bind_str(st, 4, e->actor ? e->actor : "");
+	db_bind_str(st, 5, e->ip ? e->ip : "");
+	db_bind_str(st, 6, e->action);
+	db_bind_str(st, 7, e->target ? e->target : "");
+	db_bind_str(st, 8, e->detail ? e->detail : "");
+	db_bind_str(st, 9, prev);
+	db_bind_str(st, 10, mac);
+	if (db_run(st) != DB_DONE || !db_commit(db))
+		goto fail;
+	if (!write_head(id, mac)) {
+		log_error("audit: cannot write %s: %s", head_path, strerror(errno));
+		goto done; /* the entry is in the table; verify will report the stale head */
+	}
+	ok = true;
+	goto done;
+fail:
+	log_error("audit: cannot append %s: %s", e->action, db_errmsg(db));
+	db_rollback(db);
+done:
+	pthread_mutex_unlock(&lock);
+	return ok;
+}
+
+int64_t
+audit_verify(db_t *db, char *why, size_t whylen)
+{
+	db_stmt_t *st;
+	char prev[AUDIT_MAC_HEX + 1], mac[AUDIT_MAC_HEX + 1], head_mac[AUDIT_MAC_HEX + 1];
+	int64_t expect = 1, head_id = 0, bad = 0;
+	bool have_head;
+	int rc;
+
+	why[0] = '\0';
+	memcpy(prev, zero_mac, sizeof(prev));
+	st = db_prepare(db, "SELECT id, at, COALESCE(actor_id, 0), actor, ip, action, target, detail, prev_mac, mac "
+	    "FROM audit_log ORDER BY id");
+	if (st == NULL)
+		return -1;
+	while ((rc = db_step(st)) == DB_ROW) {
+		int64_t id = db_col_i64(st, 0);
+		if (id != expect) {
+			bad = expect;
+			snprintf(why, whylen, "entry %" PRId64 " is missing (next present is %" PRId64 ")", expect, id);
+			break;
+		}
+		if (strcmp(db_col_text(st, 8), prev) != 0) {
+			bad = id;
+			snprintf(why, whylen, "entry %" PRId64 " does not follow the entry before it", id);
+			break;
+		}
+		compute_mac(prev, id, db_col_i64(st, 1), db_col_i64(st, 2), db_col_text(st, 3), db_col_text(st, 4),
+		    db_col_text(st, 5), db_col_text(st, 6), db_col_text(st, 7), mac);
+		if (sodium_memcmp(mac, db_col_text(st, 9), AUDIT_MAC_HEX) != 0 || db_col_len(st, 9) != AUDIT_MAC_HEX) {
+			bad = id;
+			snprintf(why, whylen, "entry %" PRId64 " was altered", id);
+			break;
+		}
+		memcpy(prev, mac, sizeof(prev));
+		expect = id + 1;
+	}
+	db_done(st);
+	if (rc == DB_ERR || rc == DB_BUSY)
+		return -1;
+	if (bad != 0)
+		return bad;
+	have_head = read_head(&head_id, head_mac);
+	if (!have_head) {
+		if (expect == 1)
+			return 0; /* nothing written yet */
+		snprintf(why, whylen, "the chain head file %s is missing", head_path);
+		return expect - 1;
+	}
+	if (head_id != expect - 1 || (head_id > 0 && strcmp(head_mac, prev) != 0)) {
+		if (head_id > expect - 1) {
+			snprintf(why, whylen, "entries %" PRId64 " to %" PRId64 " were cut off", expect, head_id);
+			return expect;
+		}
+		snprintf(why, whylen, "the last entry %" PRId64 " does not match the chain head (entry %" PRId64 ")",
+		    expect - 1, head_id);
+		return head_id + 1 <= expect - 1 ? head_id + 1 : expect - 1;
+	}
+	return 0;
+}

@@ -1,0 +1,37 @@
+/*
+ * audit.h - tamper-evident audit log (B08, SEC07, SEC12).
+ *
+ * Each entry's mac = HMAC-SHA256(audit key, prev_mac, id, at, actor_id, actor, ip, action, target, detail),
+ * with each field length-prefixed. The key lives outside the database (secret.h); the chain head (last id
+ * and mac) is written to <data>/audit.head after every append, so cutting entries off the end shows too.
+ * If an entry cannot be written, the action it records must not happen: callers treat false as failure.
+ */
+#ifndef TSUNAGU_AUDIT_H
+#define TSUNAGU_AUDIT_H
+
+#include "db/db.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define AUDIT_MAC_HEX 64
+
+typedef struct audit_entry {
+	int64_t     actor_id;   /* 0 when none (e.g. an unknown login ID) */
+	const char *actor;      /* login ID as typed, or "system" */
+	const char *ip;
+	const char *action;     /* "login.success", "login.failure", "login.lockout", "logout", "account.create" ... */
+	const char *target;     /* what was acted on, e.g. "account:12" */
+	const char *detail;     /* short free text; never a password, token or session ID */
+} audit_entry_t;
+
+/* Where the chain head file lives: <data_dir>/audit.head. */
+bool audit_init(const char *data_dir);
+/* Appends in its own write transaction and updates the head file; false when either fails. */
+bool audit_append(db_t *db, const audit_entry_t *e, int64_t now);
+/* 0 when the chain and head are intact; otherwise the id of the first bad entry (or the id where the
+ * log was cut) with a reason in why. -1 on a database error. */
+int64_t audit_verify(db_t *db, char *why, size_t whylen);
+
+#endif

@@ -1,0 +1,58 @@
+/* config.h - settings: built-in defaults, then the INI file (--config), then TSUNAGU_* environment, then flags. */
+#ifndef TSUNAGU_CONFIG_H
+#define TSUNAGU_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CONFIG_STR 512
+
+typedef struct config {
+	/* [server] */
+	char     listen[CONFIG_STR];      /* host:port; port 0 picks a free one (printed at start) */
+	char     data_dir[CONFIG_STR];
+	char     site[64];                /* site profile under sites/ */
+	char     root[CONFIG_STR];        /* where templates/, static/, sites/, data/, i18n/ are */
+	char     base_url[CONFIG_STR];    /* public URL, for links in mail and canonical tags */
+	char     trusted_proxies[CONFIG_STR]; /* space-separated addresses whose X-Forwarded-For is believed */
+	int      threads;
+	int      max_connections;
+	int      max_connections_per_ip;
+	int      connection_timeout_s;
+	int64_t  max_body;                /* bytes of one request body */
+	int      max_header_kb;           /* memory for one connection's headers */
+	bool     dev;                     /* reload templates on change */
+	bool     access_log_stderr;
+	/* [tls] */
+	char     tls_cert[CONFIG_STR];
+	char     tls_key[CONFIG_STR];
+	/* [session] */
+	int      session_idle_min;
+	int      session_absolute_h;
+	/* [login] */
+	int      login_max_failures;
+	int      login_lockout_min;
+	/* [site] from sites/<site>/site.ini */
+	char     site_name[CONFIG_STR];
+	char     site_nickname[CONFIG_STR];
+	char     site_short[CONFIG_STR];
+	char     site_owner[CONFIG_STR];
+	char     site_contact[CONFIG_STR];
+} config_t;
+
+extern config_t config;
+
+void config_defaults(config_t *c);
+/* Reads an INI file into c; false (and a message in err) on a syntax error or an unknown key. */
+bool config_load_file(config_t *c, const char *path, char *err, size_t errlen);
+/* Applies TSUNAGU_SECTION_KEY environment variables; false on a bad value. */
+bool config_load_env(config_t *c, char *err, size_t errlen);
+/* Sets one key (section "server", key "listen" ...) from a string; false on an unknown key or bad value. */
+bool config_set(config_t *c, const char *section, const char *key, const char *value, char *err, size_t errlen);
+/* Reads sites/<site>/site.ini under root; false when missing or malformed. */
+bool config_load_site(config_t *c, char *err, size_t errlen);
+/* True when TLS is configured (cookies get Secure and the __Host- prefix, HSTS is sent). */
+bool config_tls(const config_t *c);
+
+#endif

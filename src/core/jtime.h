@@ -1,0 +1,25 @@
+/* jtime.h - time: stored as UTC epoch seconds, shown in JST (UTC+9, no DST) whatever the machine's TZ. */
+#ifndef TSUNAGU_JTIME_H
+#define TSUNAGU_JTIME_H
+
+#include "core/buf.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+/* Now, in UTC epoch seconds; tests may pin it with jtime_set_fake (0 = real clock again). */
+int64_t jtime_now(void);
+void    jtime_set_fake(int64_t epoch);
+/* Broken-down JST time of a UTC epoch. */
+void    jtime_jst(int64_t epoch, struct tm *out);
+/* Appends a JST rendering: kind is "date" (2026年11月22日), "datetime" (2026年11月22日 10:05),
+ * "time" (10:05), "wareki" (令和8年11月22日; 元年 for the first year), "iso" (2026-11-22T10:05:00+09:00),
+ * "ymd" (2026-11-22), "http" (RFC 7231 date in GMT). False for an unknown kind. */
+bool    jtime_format(buf_t *out, int64_t epoch, const char *kind);
+/* The Japanese fiscal year (年度, April to March) a moment falls in, by JST date. */
+int     jtime_fiscal_year(int64_t epoch);
+/* Parses YYYY-MM-DD as JST midnight; false when malformed or not a real date. */
+bool    jtime_parse_ymd(const char *s, int64_t *epoch);
+
+#endif

@@ -1,0 +1,194 @@
+/* test_audit.c - the audit hash chain (B08, SEC12): verify finds the first edited, deleted, reordered
+ * or cut-off entry. */
+#include "testutil.h"
+#include "dbtest.h"
+
+#include "auth/audit.h"
+#include "core/log.h"
+
+#define T0 1790000000
+
+static int
+setup(void **state)
+{
+	db_t *db = dbtest_open();
+	int i;
+
+	log_set_quiet(true);
+	if (db == NULL)
+		return -1;
+	for (i = 1; i <= 6; i++) {
+		char detail[32];
+		audit_entry_t e = { i, "staff-a", "192.0.2.1", "login.success", "account:1", detail };
+		snprintf(detail, sizeof(detail), "entry %d", i);
+		if (!audit_append(db, &e, T0 + i))
+			return -1;
+	}
+	*state = db;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	dbtest_close(*state);
+	return 0;
+}
+
+static void
+sql(db_t *db, const char *s)
+{
+	assert_int_equal(db_exec(db, s), DB_DONE);
+}
+
+static int64_t
+verify(db_t *db, char *why)
+{
+	return audit_verify(db, why, 256);
+}
+
+static void
+test_intact(void **state)
+{
+	char why[256];
+
+	assert_int_equal(verify(*state, why), 0);
+}
+
+static void
+test_edited_field(void **state)
+{
+	char why[256];
+
+	sql(*state, "UPDATE audit_log SET detail = 'harmless' WHERE id = 3");
+	assert_int_equal(verify(*state, why), 3);
+	assert_non_null(strstr(why, "altered"));
+}
+
+static void
+test_edited_ip_of_last(void **state)
+{
+	char why[256];
+
+	sql(*state, "UPDATE audit_log SET ip = '203.0.113.9' WHERE id = 6");
+	assert_int_equal(verify(*state, why), 6);
+}
+
+static void
+test_edited_time(void **state)
+{
+	char why[256];
+
+	sql(*state, "UPDATE audit_log SET at = at + 3600 WHERE id = 2");
+	assert_int_equal(verify(*state, why), 2);
+}
+
+static void
+test_deleted_middle(void **state)
+{
+	char why[256];
+
+	sql(*state, "DELETE FROM audit_log WHERE id = 4");
+	assert_int_equal(verify(*state, why), 4);
+	assert_non_null(strstr(why, "missing"));
+}
+
+static void
+test_deleted_and_renumbered(void **state)
+{
+	char why[256];
+
+	/* hide the gap by renumbering: the chain no longer links */
+	sql(*state, "DELETE FROM audit_log WHERE id = 4");
+	sql(*state, "UPDATE audit_log SET id = id - 1 WHERE id > 4");
+	assert_int_equal(verify(*state, why), 4);
+}
+
+static void
+test_reordered(void **state)
+{
+	char why[256];
+
+	/* swap the contents of entries 2 and 5 (ids stay in order) */
+	sql(*state, "UPDATE audit_log SET id = 100 WHERE id = 2");
+	sql(*state, "UPDATE audit_log SET id = 2 WHERE id = 5");
+	sql(*state, "UPDATE audit_log SET id = 5 WHERE id = 100");
+	assert_int_equal(verify(*state, why), 2);
+}
+
+static void
+test_truncated(void **state)
+{
+	char why[256];
+
+	sql(*state, "DELETE FROM audit_log WHERE id >= 5");
+	assert_int_equal(verify(*state, why), 5);
+	assert_non_null(strstr(why, "cut off"));
+}
+
+static void
+test_all_deleted(void **state)
+{
+	char why[256];
+
+	sql(*state, "DELETE FROM audit_log");
+	assert_int_equal(verify(*state, why), 1);
+}
+
+static void
+test_head_missing(void **state)
+{
+	char why[256];
+
+	dbtest_rm("audit.head");
+	assert_int_equal(verify(*state, why), 6);
+	assert_non_null(strstr(why, "head"));
+}
+
+static void
+test_append_after_verify(void **state)
+{
+	char why[256];
+	audit_entry_t e = { 0, "system", "", "account.create", "account:9", "seeker" };
+
+	assert_true(audit_append(*state, &e, T0 + 100));
+	assert_int_equal(verify(*state, why), 0);
+	sql(*state, "UPDATE audit_log SET action = 'account.delete' WHERE id = 7");
+	assert_int_equal(verify(*state, why), 7);
+}
+
+static void
+test_newlines_stay_data(void **state)
+{
+	char why[256];
+	audit_entry_t e = { 0, "evil\r\nactor", "", "login.failure", "", "line1\nline2" };
+	db_stmt_t *st;
+
+	assert_true(audit_append(*state, &e, T0 + 200));
+	assert_int_equal(verify(*state, why), 0);
+	st = db_prepare(*state, "SELECT actor FROM audit_log WHERE id = 7");
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_string_equal(db_col_text(st, 0), "evil\r\nactor");
+	db_done(st);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_intact, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_edited_field, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_edited_ip_of_last, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_edited_time, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_deleted_middle, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_deleted_and_renumbered, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reordered, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_truncated, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_all_deleted, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_head_missing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_append_after_verify, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_newlines_stay_data, setup, teardown),
+	};
+
+	return cmocka_run_group_tests_name("audit", tests, NULL, NULL);
+}
