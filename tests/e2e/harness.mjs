@@ -24,7 +24,7 @@ export function cli(args, { input, env } = {}) {
 }
 
 /** A migrated, seeded data directory and a server on 127.0.0.1:<free port>. */
-export async function startServer({ env = {}, users = [] } = {}) {
+export async function startServer({ env = {}, users = [], args = [] } = {}) {
   const data = mkdtempSync(join(tmpdir(), 'tsunagu-e2e-'));
   let r = cli(['migrate', '--data', data]);
   assert.equal(r.status, 0, r.stderr);
@@ -37,7 +37,7 @@ export async function startServer({ env = {}, users = [] } = {}) {
     r = cli(args, { input: u.password + '\n' });
     assert.equal(r.status, 0, r.stderr);
   }
-  const child = spawn(BIN, ['serve', '--listen', '127.0.0.1:0', '--data', data, '--site', 'gunma'], {
+  const child = spawn(BIN, ['serve', '--listen', '127.0.0.1:0', '--data', data, '--site', 'gunma', ...args], {
     cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -51,7 +51,7 @@ export async function startServer({ env = {}, users = [] } = {}) {
     const t = setTimeout(() => reject(new Error('server did not start: ' + stderr)), 15_000);
     child.stdout.on('data', (d) => {
       out += d;
-      const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+      const m = out.match(/listening on (https?:\/\/127\.0\.0\.1:\d+)/);
       if (m) { clearTimeout(t); resolve(m[1]); }
     });
     child.on('exit', (code) => { clearTimeout(t); reject(new Error(`server exited ${code}: ${stderr}`)); });
