@@ -29,6 +29,7 @@ FUZZBINS  := $(FUZZ:fuzz/%.c=build/fuzz/%)
 FUZZCC    := clang
 FUZZ_CFLAGS := -std=c17 -D_GNU_SOURCE -g -O1 -Isrc -fsanitize=fuzzer,address,undefined $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 FUZZ_SECONDS ?= 20
+FUZZOBJS  := $(LIBSRCS:src/%.c=build/fuzz/obj/%.o) build/fuzz/obj/gen/migrations.o
 
 .PHONY: all deps run test unit asan fuzz e2e bench clean migrate seed lint
 all: build/tsunagu
@@ -64,11 +65,22 @@ build/asan/tests/%: tests/unit/%.c $(ASANOBJS) tests/unit/testutil.h
 	@mkdir -p $(dir $@)
 	$(CC) $(filter-out -O2 -D_FORTIFY_SOURCE=2,$(CFLAGS)) $(ASAN_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(ASANOBJS) $(LDLIBS) -lcmocka
 
-build/fuzz/%: fuzz/%.c $(LIBSRCS) $(GEN)
+build/fuzz/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
-	$(FUZZCC) $(FUZZ_CFLAGS) -o $@ $< $(LIBSRCS) $(GEN) $(LDLIBS)
+	$(FUZZCC) $(FUZZ_CFLAGS:-fsanitize=fuzzer,%=-fsanitize=fuzzer-no-link,%) -MMD -MP -c -o $@ $<
 
--include $(OBJS:.o=.d) $(ASANOBJS:.o=.d)
+build/fuzz/obj/gen/migrations.o: $(GEN)
+	@mkdir -p $(dir $@)
+	$(FUZZCC) $(FUZZ_CFLAGS:-fsanitize=fuzzer,%=-fsanitize=fuzzer-no-link,%) -c -o $@ $<
+
+build/fuzz/%: fuzz/%.c $(FUZZOBJS)
+	@mkdir -p $(dir $@)
+	$(FUZZCC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZOBJS) $(LDLIBS)
+
+-include $(OBJS:.o=.d) $(ASANOBJS:.o=.d) $(FUZZOBJS:.o=.d)
+
+# keep objects make would otherwise treat as intermediate and delete
+.SECONDARY:
 
 # Installs what is missing (Debian packages, npm packages); does nothing when all is there.
 deps:
