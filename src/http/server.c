@@ -23,11 +23,12 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
-#include <zlib.h>
+#include <libdeflate.h>
 
 #define REQ_ARENA_BLOCK  16384
 #define REQ_ARENA_LIMIT  ((size_t)64 * 1024 * 1024)
 #define GZIP_MIN_BYTES   512
+#define GZIP_LEVEL       4
 
 static struct MHD_Daemon *daemon_;
 static const server_opts_t *opts;
@@ -202,34 +203,49 @@ parse_body(req_t *r)
 		r->body_status = rc;
 }
 
+/* One libdeflate compressor per worker thread (whole-buffer gzip, several times faster than zlib's
+ * streaming deflate on page-sized input). Freed when the thread ends. */
+static pthread_key_t gz_key;
+static pthread_once_t gz_once = PTHREAD_ONCE_INIT;
+
+static void
+gz_free(void *p)
+{
+	libdeflate_free_compressor(p);
+}
+
+static void
+gz_key_make(void)
+{
+	pthread_key_create(&gz_key, gz_free);
+}
+
 static bool
 gzip_buf(const char *in, size_t n, char **out, size_t *outlen)
 {
-	z_stream z;
-	uLong    bound;
-	char    *p;
+	struct libdeflate_compressor *c;
+	size_t bound, got;
+	char *p;
 
-	memset(&z, 0, sizeof(z));
-	if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-		return false;
-	bound = deflateBound(&z, (uLong)n);
-	p = malloc(bound);
-	if (p == NULL) {
-		deflateEnd(&z);
-		return false;
+	pthread_once(&gz_once, gz_key_make);
+	c = pthread_getspecific(gz_key);
+	if (c == NULL) {
+		c = libdeflate_alloc_compressor(GZIP_LEVEL);
+		if (c == NULL)
+			return false;
+		pthread_setspecific(gz_key, c);
 	}
-	z.next_in = (Bytef *)(uintptr_t)in;
-	z.avail_in = (uInt)n;
-	z.next_out = (Bytef *)p;
-	z.avail_out = (uInt)bound;
-	if (deflate(&z, Z_FINISH) != Z_STREAM_END) {
-		deflateEnd(&z);
+	bound = libdeflate_gzip_compress_bound(c, n);
+	p = malloc(bound);
+	if (p == NULL)
+		return false;
+	got = libdeflate_gzip_compress(c, in, n, p, bound);
+	if (got == 0) {
 		free(p);
 		return false;
 	}
-	*outlen = z.total_out;
+	*outlen = got;
 	*out = p;
-	deflateEnd(&z);
 	return true;
 }
 
