@@ -5,3 +5,4 @@ cd "$(dirname "$0")/.."
 data=${1:-var}
 build/tsunagu migrate --data "$data"
 build/tsunagu seed --demo --data "$data"
+echo "demo: open http://127.0.0.1:8080 (demo accounts and their password are in README.md)"

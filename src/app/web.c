@@ -284,6 +284,7 @@ web_ctx(req_t *r, const char *title)
 		tv_set_str(A, u, "email", a->account.email);
 		tv_set_str(A, u, "department", a->account.department_name);
 		tv_set_int(A, u, "last_login_at", a->account.last_login_at);
+		tv_set_int(A, u, "password_changed_at", a->account.password_changed_at);
 		tv_set_bool(A, u, "staff", strcmp(a->account.kind, "staff") == 0);
 		tv_set(A, ctx, "user", u);
 		/* the header's logout button is a form */

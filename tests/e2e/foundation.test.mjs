@@ -119,6 +119,11 @@ describe('foundation', () => {
     await assert.doesNotReject(page.getByRole('heading', { level: 1, name: 'マイページ' }).waitFor());
     await assert.doesNotReject(page.getByText('demo-seeker', { exact: true }).waitFor());
     await assert.doesNotReject(page.getByText('求職者', { exact: true }).waitFor());
+    // dates in JST: the password was set today (和暦 and 西暦)
+    const jst = new Date(Date.now() + 9 * 3600 * 1000);
+    const ymd = `${jst.getUTCFullYear()}年${jst.getUTCMonth() + 1}月${jst.getUTCDate()}日`;
+    const reiwa = `令和${jst.getUTCFullYear() - 2018}年${jst.getUTCMonth() + 1}月${jst.getUTCDate()}日`;
+    await assert.doesNotReject(page.getByText(`${reiwa}（${ymd}）`).waitFor());
     await assertAccessible(page, 'mypage');
     const cookies = await context.cookies();
     const sid = cookies.find((c) => c.name === 'tsunagu_sid');
@@ -261,6 +266,8 @@ describe('foundation', () => {
       method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'login=%FF%FE&password=%zz',
     });
     assert.equal(r2.status, 400);
+    assert.match(r2.body.toString(), /リクエストが正しくありません/);
+    assert.doesNotMatch(r2.body.toString(), /sqlite|\.c:|Traceback|stack/i);
     const r3 = await raw(srv.url, '/', { method: 'DELETE' });
     assert.equal(r3.status, 405);
   });
