@@ -84,7 +84,7 @@ row_to_account(db_stmt_t *st, account_t *a)
 }
 
 #define ACCOUNT_COLS "a.id, a.kind, a.login, a.email, a.display_name, a.status, " \
-	"COALESCE(d.code, ''), COALESCE(d.name, ''), COALESCE(d.kind, ''), COALESCE(a.last_login_at, 0), " \
+	"COALESCE(d.code, ''), COALESCE(d.name, ''), COALESCE(d.kind, ''), COALESCE(a.prev_login_at, 0), " \
 	"a.password_changed_at, a.password_hash FROM accounts a LEFT JOIN departments d ON d.id = a.department_id "
 
 bool
@@ -178,7 +178,7 @@ account_login(db_t *db, const char *login, const char *password, const char *ip,
 		db_bind_str(st, 1, key);
 		if (db_run(st) != DB_DONE)
 			return LOGIN_ERROR;
-		st = db_prepare(db, "UPDATE accounts SET last_login_at = ? WHERE id = ?");
+		st = db_prepare(db, "UPDATE accounts SET prev_login_at = last_login_at, last_login_at = ? WHERE id = ?");
 		if (st == NULL)
 			return LOGIN_ERROR;
 		db_bind_i64(st, 1, now);

@@ -23,7 +23,7 @@ typedef struct account {
 	char    department_code[32]; /* staff only */
 	char    department_name[64];
 	char    department_kind[16]; /* pref, employment, company */
-	int64_t last_login_at;
+	int64_t last_login_at;       /* the login before the current one (0: none) */
 	int64_t password_changed_at;
 } account_t;
 

@@ -124,6 +124,7 @@ describe('foundation', () => {
     const ymd = `${jst.getUTCFullYear()}年${jst.getUTCMonth() + 1}月${jst.getUTCDate()}日`;
     const reiwa = `令和${jst.getUTCFullYear() - 2018}年${jst.getUTCMonth() + 1}月${jst.getUTCDate()}日`;
     await assert.doesNotReject(page.getByText(`${reiwa}（${ymd}）`).waitFor());
+    await assert.doesNotReject(page.getByText('今回が初めてです').waitFor());
     await assertAccessible(page, 'mypage');
     const cookies = await context.cookies();
     const sid = cookies.find((c) => c.name === 'tsunagu_sid');
@@ -142,6 +143,8 @@ describe('foundation', () => {
     await login(page2, srv.url, 'demo-seeker', DEMO_PASSWORD);
     await page2.waitForURL(srv.url + '/mypage');
     const sid2 = (await other.cookies()).find((c) => c.name === 'tsunagu_sid');
+    // the second login shows when the first one was
+    await assert.doesNotReject(page2.getByText(new RegExp(`^${ymd} \\d\\d:\\d\\d$`)).waitFor());
     assert.notEqual(sid2.value, sid.value);
     await other.close();
     await context.close();

@@ -27,7 +27,8 @@ CREATE TABLE accounts (
 	created_at    INTEGER NOT NULL,
 	updated_at    INTEGER NOT NULL,
 	password_changed_at INTEGER NOT NULL,
-	last_login_at INTEGER,
+	last_login_at INTEGER,                      -- this login
+	prev_login_at INTEGER,                      -- the one before, shown as 前回のログイン
 	CHECK (kind <> 'staff' OR department_id IS NOT NULL)
 );
 
