@@ -18,6 +18,11 @@ bool   str_has_prefix(const char *s, const char *prefix);
 bool   str_contains_ci(const char *hay, size_t n, const char *needle, size_t m);
 /* Copies at most dstsize-1 bytes; returns false when truncated. */
 bool   str_copy(char *dst, size_t dstsize, const char *src);
+/* FNV-1a hashes, for hash tables (not for anything secret). */
+uint32_t str_hash32(const char *s);
+uint64_t str_hash64(const char *s, size_t n);
+/* snprintf into an error buffer (NULL or empty buffer: nothing); truncation is acceptable for messages. */
+void     str_errf(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Hex encoding of n bytes into out (2n+1 bytes). */
 void   str_hex(char *out, const unsigned char *in, size_t n);
 

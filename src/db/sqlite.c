@@ -1,6 +1,7 @@
 /* sqlite.c - the SQLite backend of db.h: WAL, synchronous=FULL, foreign keys, busy timeout, statement cache. */
 #include "db/db.h"
 #include "core/log.h"
+#include "core/str.h"
 
 #include <pthread.h>
 #include <sqlite3.h>
@@ -128,24 +129,11 @@ db_exec(db_t *db, const char *sql)
 	return DB_DONE;
 }
 
-static uint64_t
-fnv1a(const char *s, size_t n)
-{
-	uint64_t h = 1469598103934665603ULL;
-	size_t   i;
-
-	for (i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
 db_stmt_t *
 db_prepare(db_t *db, const char *sql)
 {
 	size_t       n = strlen(sql);
-	uint64_t     h = fnv1a(sql, n);
+	uint64_t     h = str_hash64(sql, n);
 	sqlite3_stmt *st;
 	db_stmt_t    *slot;
 	int          i;

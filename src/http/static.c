@@ -4,6 +4,7 @@
  */
 #include "http/static.h"
 #include "core/buf.h"
+#include "core/file.h"
 #include "core/log.h"
 #include "core/str.h"
 
@@ -58,39 +59,6 @@ type_of(const char *name)
 		if (strcmp(dot, types[i].ext) == 0)
 			return types[i].type;
 	return NULL;
-}
-
-static unsigned char *
-slurp(int dirfd, const char *name, size_t *len)
-{
-	struct stat st;
-	unsigned char *p;
-	size_t got = 0;
-	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-
-	if (fd < 0)
-		return NULL;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > STATIC_MAX_FILE) {
-		close(fd);
-		return NULL;
-	}
-	p = malloc((size_t)st.st_size + 1);
-	if (p == NULL) {
-		close(fd);
-		return NULL;
-	}
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, p + got, (size_t)st.st_size - got);
-		if (n <= 0) {
-			free(p);
-			close(fd);
-			return NULL;
-		}
-		got += (size_t)n;
-	}
-	close(fd);
-	*len = got;
-	return p;
 }
 
 /* gzip at start for text types that have no precompressed .gz beside them */
@@ -176,7 +144,7 @@ walk(int dirfd, const char *prefix, int depth)
 		if (type == NULL || nfiles >= STATIC_MAX_FILES)
 			continue;
 		struct sfile f = { 0 };
-		f.data = slurp(dirfd, e->d_name, &f.len);
+		f.data = (unsigned char *)file_read_at(dirfd, e->d_name, STATIC_MAX_FILE, &f.len, NULL);
 		if (f.data == NULL || total_bytes + f.len > STATIC_MAX_TOTAL) {
 			free(f.data);
 			continue;
@@ -184,7 +152,7 @@ walk(int dirfd, const char *prefix, int depth)
 		char gzname[512];
 		n = snprintf(gzname, sizeof(gzname), "%s.gz", e->d_name);
 		if (n > 0 && (size_t)n < sizeof(gzname))
-			f.gz = slurp(dirfd, gzname, &f.gzlen);
+			f.gz = (unsigned char *)file_read_at(dirfd, gzname, STATIC_MAX_FILE, &f.gzlen, NULL);
 		if (f.gz == NULL && (strncmp(type, "text/", 5) == 0 || strncmp(type, "image/svg", 9) == 0 ||
 		    strncmp(type, "application/json", 16) == 0))
 			f.gz = gzip_mem(f.data, f.len, &f.gzlen);

@@ -9,6 +9,8 @@
  * msgstr and the header (msgid "") are left out, so lookups fall back to the msgid.
  */
 #include "view/i18n.h"
+#include "core/file.h"
+#include "core/str.h"
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/str.h"
@@ -70,31 +72,6 @@ struct po {
 	struct entries ents;
 };
 
-static void
-set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	/* truncation of a diagnostic is acceptable; vsnprintf always terminates it */
-	(void)vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
-static uint32_t
-hash_str(const char *s)
-{
-	uint32_t h = 2166136261u;
-
-	while (*s != '\0') {
-		h ^= (unsigned char)*s++;
-		h *= 16777619u;
-	}
-	return h;
-}
-
 i18n_t *
 i18n_new(void)
 {
@@ -143,7 +120,7 @@ i18n_get(const i18n_t *i, const char *lang, const char *msgid)
 		return msgid;
 	if ((l = find_lang(i, lang)) == NULL || l->cap == 0)
 		return msgid;
-	h = hash_str(msgid);
+	h = str_hash32(msgid);
 	mask = l->cap - 1;
 	for (k = h & mask; l->tab[k].id != NULL; k = (k + 1) & mask)
 		if (l->tab[k].hash == h && strcmp(l->tab[k].id, msgid) == 0)
@@ -239,7 +216,7 @@ install(i18n_t *i, const char *lang, const struct entries *e)
 static bool
 po_fail(struct po *p, const char *msg)
 {
-	set_err(p->err, p->errlen, "%s:%d: %s", p->label, p->line, msg);
+	str_errf(p->err, p->errlen, "%s:%d: %s", p->label, p->line, msg);
 	return false;
 }
 
@@ -266,7 +243,7 @@ po_finish(struct po *p)
 	en.str = arena_strndup(&p->i->arena, p->str.data, p->str.len);
 	if (en.id == NULL || en.str == NULL)
 		return po_fail(p, "out of memory");
-	en.hash = hash_str(en.id);
+	en.hash = str_hash32(en.id);
 	en.ctxt = p->has_ctxt;
 	if (!entries_push(&p->ents, en))
 		return po_fail(p, "out of memory");
@@ -430,15 +407,15 @@ i18n_add_po(i18n_t *i, const char *lang, const char *src, size_t len, char *err,
 	buf_init(&p.str);
 	buf_init(&p.junk);
 	if (i == NULL || lang == NULL || !valid_lang(lang, strlen(lang))) {
-		set_err(err, errlen, "%s: bad language name", p.label);
+		str_errf(err, errlen, "%s: bad language name", p.label);
 		goto done;
 	}
 	if (src == NULL && len > 0) {
-		set_err(err, errlen, "%s: no data", p.label);
+		str_errf(err, errlen, "%s: no data", p.label);
 		goto done;
 	}
 	if (len > I18N_MAX_FILE) {
-		set_err(err, errlen, "%s: catalog larger than %d bytes", p.label, I18N_MAX_FILE);
+		str_errf(err, errlen, "%s: catalog larger than %d bytes", p.label, I18N_MAX_FILE);
 		goto done;
 	}
 	s = src;
@@ -446,7 +423,7 @@ i18n_add_po(i18n_t *i, const char *lang, const char *src, size_t len, char *err,
 	if (len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
 		s += 3;
 	if (!str_utf8_valid(s, (size_t)(end - s), true)) {
-		set_err(err, errlen, "%s: not valid UTF-8 text", p.label);
+		str_errf(err, errlen, "%s: not valid UTF-8 text", p.label);
 		goto done;
 	}
 	while (s < end) {
@@ -462,7 +439,7 @@ i18n_add_po(i18n_t *i, const char *lang, const char *src, size_t len, char *err,
 	if (!po_finish(&p))
 		goto done;
 	if (!install(i, lang, &p.ents)) {
-		set_err(err, errlen, "%s: out of memory or too many languages", p.label);
+		str_errf(err, errlen, "%s: out of memory or too many languages", p.label);
 		goto done;
 	}
 	ok = true;
@@ -472,47 +449,6 @@ done:
 	buf_free(&p.str);
 	buf_free(&p.junk);
 	return ok;
-}
-
-/* Reads a whole regular file of at most max bytes (not following a symlink) into a heap buffer. */
-static char *
-read_file_at(int dfd, const char *name, size_t max, size_t *len)
-{
-	struct stat st;
-	char       *data = NULL;
-	size_t      got = 0;
-	ssize_t     r;
-	int         fd;
-
-	if ((fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
-		return NULL;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 0 || (uintmax_t)st.st_size > max) {
-		errno = EFBIG;
-		goto fail;
-	}
-	if ((data = malloc((size_t)st.st_size + 1)) == NULL)
-		goto fail;
-	for (;;) {
-		r = read(fd, data + got, (size_t)st.st_size + 1 - got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			goto fail;
-		if (r == 0)
-			break;
-		got += (size_t)r;
-		if (got > (size_t)st.st_size) {
-			errno = EAGAIN; /* grew while being read */
-			goto fail;
-		}
-	}
-	close(fd);
-	*len = got;
-	return data;
-fail:
-	free(data);
-	close(fd);
-	return NULL;
 }
 
 static int
@@ -532,11 +468,11 @@ i18n_load(const char *dir, char *err, size_t errlen)
 	int            dfd;
 
 	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
-		set_err(err, errlen, "%s: %s", dir, strerror(errno));
+		str_errf(err, errlen, "%s: %s", dir, strerror(errno));
 		return NULL;
 	}
 	if ((d = fdopendir(dfd)) == NULL) {
-		set_err(err, errlen, "%s: %s", dir, strerror(errno));
+		str_errf(err, errlen, "%s: %s", dir, strerror(errno));
 		close(dfd);
 		return NULL;
 	}
@@ -546,18 +482,18 @@ i18n_load(const char *dir, char *err, size_t errlen)
 		if (de->d_name[0] == '.' || n < 4 || strcmp(de->d_name + n - 3, ".po") != 0)
 			continue;
 		if (nnames == I18N_MAX_LANGS) {
-			set_err(err, errlen, "%s: more than %d catalogs", dir, I18N_MAX_LANGS);
+			str_errf(err, errlen, "%s: more than %d catalogs", dir, I18N_MAX_LANGS);
 			goto fail;
 		}
 		if ((names[nnames] = strdup(de->d_name)) == NULL) {
-			set_err(err, errlen, "%s: out of memory", dir);
+			str_errf(err, errlen, "%s: out of memory", dir);
 			goto fail;
 		}
 		nnames++;
 	}
 	qsort(names, nnames, sizeof(names[0]), cmp_names);
 	if ((i = i18n_new()) == NULL) {
-		set_err(err, errlen, "%s: out of memory", dir);
+		str_errf(err, errlen, "%s: out of memory", dir);
 		goto fail;
 	}
 	for (k = 0; k < nnames; k++) {
@@ -569,24 +505,24 @@ i18n_load(const char *dir, char *err, size_t errlen)
 
 		w = snprintf(label, sizeof(label), "%s/%s", dir, names[k]);
 		if (w < 0 || (size_t)w >= sizeof(label)) {
-			set_err(err, errlen, "%s: path too long", dir);
+			str_errf(err, errlen, "%s: path too long", dir);
 			goto fail;
 		}
 		if (!valid_lang(names[k], stem)) {
-			set_err(err, errlen, "%s: bad language name", label);
+			str_errf(err, errlen, "%s: bad language name", label);
 			goto fail;
 		}
 		memcpy(lang, names[k], stem);
 		lang[stem] = '\0';
-		if ((data = read_file_at(dirfd(d), names[k], I18N_MAX_FILE, &len)) == NULL) {
-			set_err(err, errlen, "%s: %s", label, strerror(errno));
+		if ((data = file_read_at(dirfd(d), names[k], I18N_MAX_FILE, &len, NULL)) == NULL) {
+			str_errf(err, errlen, "%s: %s", label, strerror(errno));
 			goto fail;
 		}
 		ok = i18n_add_po(i, lang, data, len, sub, sizeof(sub));
 		free(data);
 		if (!ok) {
 			/* sub starts with the language; give the file's path instead */
-			set_err(err, errlen, "%s/%s.po%s", dir, lang, sub + strlen(lang));
+			str_errf(err, errlen, "%s/%s.po%s", dir, lang, sub + strlen(lang));
 			goto fail;
 		}
 	}

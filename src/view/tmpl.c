@@ -12,6 +12,7 @@
 #include "view/tmpl.h"
 #include "view/tmpl_int.h"
 #include "core/arena.h"
+#include "core/str.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -65,31 +66,6 @@ struct tmpl {
 	struct node *body;
 };
 
-void
-tmpl_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	/* a truncated diagnostic is still useful; vsnprintf always terminates it */
-	(void)vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
-static uint32_t
-hash_name(const char *s)
-{
-	uint32_t h = 2166136261u;
-
-	while (*s != '\0') {
-		h ^= (unsigned char)*s++;
-		h *= 16777619u;
-	}
-	return h;
-}
-
 static const struct tmpl *
 find_tmpl(const tmpl_set_t *set, const char *name)
 {
@@ -98,7 +74,7 @@ find_tmpl(const tmpl_set_t *set, const char *name)
 	if (set->tabcap == 0)
 		return NULL;
 	mask = set->tabcap - 1;
-	for (k = hash_name(name) & mask; set->tab[k] != NULL; k = (k + 1) & mask)
+	for (k = str_hash32(name) & mask; set->tab[k] != NULL; k = (k + 1) & mask)
 		if (strcmp(set->tab[k]->name, name) == 0)
 			return set->tab[k];
 	return NULL;
@@ -116,7 +92,7 @@ rebuild_tab(tmpl_set_t *set)
 		return false;
 	mask = cap - 1;
 	for (j = 0; j < set->n; j++) {
-		for (k = hash_name(set->list[j]->name) & mask; tab[k] != NULL; k = (k + 1) & mask)
+		for (k = str_hash32(set->list[j]->name) & mask; tab[k] != NULL; k = (k + 1) & mask)
 			;
 		tab[k] = set->list[j];
 	}
@@ -153,7 +129,7 @@ perr(struct parser *ps, int line, const char *fmt, ...)
 	/* truncation only shortens the message */
 	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	tmpl_err(ps->err, ps->errlen, "%s:%d: %s", ps->label, line, msg);
+	str_errf(ps->err, ps->errlen, "%s:%d: %s", ps->label, line, msg);
 	return false;
 }
 
@@ -555,23 +531,23 @@ tmpl_set_compile(tmpl_set_t *set, const char *name, const char *label, const cha
 	char         *copy;
 
 	if (!valid_name(name)) {
-		tmpl_err(err, errlen, "%s: bad template name", label != NULL ? label : "?");
+		str_errf(err, errlen, "%s: bad template name", label != NULL ? label : "?");
 		return false;
 	}
 	if (len > TMPL_MAX_FILE) {
-		tmpl_err(err, errlen, "%s:1: template larger than %d bytes", label, TMPL_MAX_FILE);
+		str_errf(err, errlen, "%s:1: template larger than %d bytes", label, TMPL_MAX_FILE);
 		return false;
 	}
 	if (src == NULL && len > 0) {
-		tmpl_err(err, errlen, "%s:1: no source", label);
+		str_errf(err, errlen, "%s:1: no source", label);
 		return false;
 	}
 	if (find_tmpl(set, name) != NULL) {
-		tmpl_err(err, errlen, "%s:1: template '%s' defined twice", label, name);
+		str_errf(err, errlen, "%s:1: template '%s' defined twice", label, name);
 		return false;
 	}
 	if (set->n == TMPL_MAX_FILES) {
-		tmpl_err(err, errlen, "%s:1: more than %d templates", label, TMPL_MAX_FILES);
+		str_errf(err, errlen, "%s:1: more than %d templates", label, TMPL_MAX_FILES);
 		return false;
 	}
 	memset(&ps, 0, sizeof(ps));
@@ -583,7 +559,7 @@ tmpl_set_compile(tmpl_set_t *set, const char *name, const char *label, const cha
 	    (t->name = arena_strdup(&set->arena, name)) == NULL ||
 	    (t->label = arena_strdup(&set->arena, label)) == NULL ||
 	    (copy = arena_memdup(&set->arena, len > 0 ? src : "", len)) == NULL) {
-		tmpl_err(err, errlen, "%s:1: out of memory", label);
+		str_errf(err, errlen, "%s:1: out of memory", label);
 		return false;
 	}
 	if (!parse(&ps, t, copy, len))
@@ -593,7 +569,7 @@ tmpl_set_compile(tmpl_set_t *set, const char *name, const char *label, const cha
 		struct tmpl **l = realloc(set->list, ncap * sizeof(*l));
 
 		if (l == NULL) {
-			tmpl_err(err, errlen, "%s:1: out of memory", label);
+			str_errf(err, errlen, "%s:1: out of memory", label);
 			return false;
 		}
 		set->list = l;
@@ -602,7 +578,7 @@ tmpl_set_compile(tmpl_set_t *set, const char *name, const char *label, const cha
 	set->list[set->n++] = t;
 	if (!rebuild_tab(set)) {
 		set->n--;
-		tmpl_err(err, errlen, "%s:1: out of memory", label);
+		str_errf(err, errlen, "%s:1: out of memory", label);
 		return false;
 	}
 	return true;
@@ -615,7 +591,7 @@ link_nodes(const tmpl_set_t *set, const struct tmpl *t, struct node *n, bool str
 		if (n->kind == N_PARTIAL) {
 			n->partial = find_tmpl(set, n->pname);
 			if (n->partial == NULL && strict) {
-				tmpl_err(err, errlen, "%s:%d: unknown partial '%s'", t->label, n->line, n->pname);
+				str_errf(err, errlen, "%s:%d: unknown partial '%s'", t->label, n->line, n->pname);
 				return false;
 			}
 		}
@@ -657,7 +633,7 @@ tmpl_set_from_string(const char *name, const char *src, size_t len, char *err, s
 	tmpl_set_t *set = tmpl_set_new();
 
 	if (set == NULL) {
-		tmpl_err(err, errlen, "out of memory");
+		str_errf(err, errlen, "out of memory");
 		return NULL;
 	}
 	if (!tmpl_set_add(set, name, src, len, err, errlen)) {

@@ -41,7 +41,6 @@ bool        tmpl_set_compile(tmpl_set_t *set, const char *name, const char *labe
 /* Resolves partials; strict: a missing one is an error, otherwise it stays unresolved (render fails). */
 bool        tmpl_set_resolve(tmpl_set_t *set, bool strict, char *err, size_t errlen);
 /* snprintf into err (when not NULL); a truncated diagnostic is acceptable. */
-void        tmpl_err(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* ---- filters (tmpl_filters.c) ---- */
 

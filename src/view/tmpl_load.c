@@ -8,6 +8,8 @@
  */
 #include "view/tmpl.h"
 #include "view/tmpl_int.h"
+#include "core/str.h"
+#include "core/file.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -43,54 +45,6 @@ cmp_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Reads a regular file opened without following a symlink; at most max bytes, into a heap buffer. */
-static char *
-read_file_at(int dfd, const char *name, size_t max, size_t *len, bool *too_big)
-{
-	struct stat st;
-	char       *data = NULL;
-	size_t      got = 0;
-	ssize_t     r;
-	int         fd;
-
-	*too_big = false;
-	if ((fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
-		return NULL;
-	if (fstat(fd, &st) != 0)
-		goto fail;
-	if (!S_ISREG(st.st_mode) || st.st_size < 0) {
-		errno = EINVAL;
-		goto fail;
-	}
-	if ((uintmax_t)st.st_size > max) {
-		*too_big = true;
-		goto fail;
-	}
-	if ((data = malloc((size_t)st.st_size + 1)) == NULL)
-		goto fail;
-	for (;;) {
-		r = read(fd, data + got, (size_t)st.st_size + 1 - got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			goto fail;
-		if (r == 0)
-			break;
-		got += (size_t)r;
-		if (got > (size_t)st.st_size) {
-			errno = EAGAIN; /* it grew while being read */
-			goto fail;
-		}
-	}
-	close(fd);
-	*len = got;
-	return data;
-fail:
-	free(data);
-	close(fd);
-	return NULL;
-}
-
 static bool
 load_file(struct walk *w, int dfd, const char *fname, const char *rel)
 {
@@ -101,11 +55,11 @@ load_file(struct walk *w, int dfd, const char *fname, const char *rel)
 
 	memcpy(name, rel, rl - 5);   /* rel ends in ".html" and fits TMPL_MAX_PATH */
 	name[rl - 5] = '\0';
-	if ((data = read_file_at(dfd, fname, TMPL_MAX_FILE, &len, &too_big)) == NULL) {
+	if ((data = file_read_at(dfd, fname, TMPL_MAX_FILE, &len, &too_big)) == NULL) {
 		if (too_big)
-			tmpl_err(w->err, w->errlen, "%s:1: template larger than %d bytes", rel, TMPL_MAX_FILE);
+			str_errf(w->err, w->errlen, "%s:1: template larger than %d bytes", rel, TMPL_MAX_FILE);
 		else
-			tmpl_err(w->err, w->errlen, "%s: %s", rel, strerror(errno));
+			str_errf(w->err, w->errlen, "%s: %s", rel, strerror(errno));
 		return false;
 	}
 	ok = tmpl_set_compile(w->set, name, rel, data, len, w->err, w->errlen);
@@ -124,7 +78,7 @@ walk_dir(struct walk *w, int dfd, const char *rel, int depth)
 	bool           ok = false;
 
 	if ((d = fdopendir(dfd)) == NULL) {
-		tmpl_err(w->err, w->errlen, "%s: %s", *rel ? rel : ".", strerror(errno));
+		str_errf(w->err, w->errlen, "%s: %s", *rel ? rel : ".", strerror(errno));
 		close(dfd);
 		return false;
 	}
@@ -136,14 +90,14 @@ walk_dir(struct walk *w, int dfd, const char *rel, int depth)
 			char **p;
 
 			if (ncap > TMPL_MAX_FILES * 4 || (p = realloc(names, ncap * sizeof(*p))) == NULL) {
-				tmpl_err(w->err, w->errlen, "%s: too many entries", *rel ? rel : ".");
+				str_errf(w->err, w->errlen, "%s: too many entries", *rel ? rel : ".");
 				goto done;
 			}
 			names = p;
 			cap = ncap;
 		}
 		if ((names[n] = strdup(de->d_name)) == NULL) {
-			tmpl_err(w->err, w->errlen, "%s: out of memory", *rel ? rel : ".");
+			str_errf(w->err, w->errlen, "%s: out of memory", *rel ? rel : ".");
 			goto done;
 		}
 		n++;
@@ -157,29 +111,29 @@ walk_dir(struct walk *w, int dfd, const char *rel, int depth)
 
 		r = snprintf(path, sizeof(path), "%s%s%s", rel, *rel ? "/" : "", names[k]);
 		if (r < 0 || (size_t)r >= sizeof(path)) {
-			tmpl_err(w->err, w->errlen, "%s/%s: path too long", rel, names[k]);
+			str_errf(w->err, w->errlen, "%s/%s: path too long", rel, names[k]);
 			goto done;
 		}
 		if (fstatat(dirfd(d), names[k], &st, AT_SYMLINK_NOFOLLOW) != 0) {
-			tmpl_err(w->err, w->errlen, "%s: %s", path, strerror(errno));
+			str_errf(w->err, w->errlen, "%s: %s", path, strerror(errno));
 			goto done;
 		}
 		if (S_ISDIR(st.st_mode)) {
 			if (depth + 1 > TMPL_MAX_DIRDEPTH) {
-				tmpl_err(w->err, w->errlen, "%s: directories nested too deeply", path);
+				str_errf(w->err, w->errlen, "%s: directories nested too deeply", path);
 				goto done;
 			}
 			note_mtime(&w->snap, &st);
 			sub = openat(dirfd(d), names[k], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 			if (sub < 0) {
-				tmpl_err(w->err, w->errlen, "%s: %s", path, strerror(errno));
+				str_errf(w->err, w->errlen, "%s: %s", path, strerror(errno));
 				goto done;
 			}
 			if (!walk_dir(w, sub, path, depth + 1))
 				goto done;
 		} else if (S_ISREG(st.st_mode) && nl > 5 && strcmp(names[k] + nl - 5, ".html") == 0) {
 			if (++w->snap.count > TMPL_MAX_FILES) {
-				tmpl_err(w->err, w->errlen, "%s: more than %d templates", path, TMPL_MAX_FILES);
+				str_errf(w->err, w->errlen, "%s: more than %d templates", path, TMPL_MAX_FILES);
 				goto done;
 			}
 			note_mtime(&w->snap, &st);
@@ -204,11 +158,11 @@ walk_root(struct walk *w, const char *dir)
 	int         fd;
 
 	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
-		tmpl_err(w->err, w->errlen, "%s: %s", dir, strerror(errno));
+		str_errf(w->err, w->errlen, "%s: %s", dir, strerror(errno));
 		return false;
 	}
 	if (fstat(fd, &st) != 0) {
-		tmpl_err(w->err, w->errlen, "%s: %s", dir, strerror(errno));
+		str_errf(w->err, w->errlen, "%s: %s", dir, strerror(errno));
 		close(fd);
 		return false;
 	}
@@ -223,11 +177,11 @@ tmpl_set_load(const char *dir, char *err, size_t errlen)
 	tmpl_set_t *set;
 
 	if (dir == NULL) {
-		tmpl_err(err, errlen, "no template directory");
+		str_errf(err, errlen, "no template directory");
 		return NULL;
 	}
 	if ((set = tmpl_set_new()) == NULL || (set->dir = strdup(dir)) == NULL) {
-		tmpl_err(err, errlen, "out of memory");
+		str_errf(err, errlen, "out of memory");
 		goto fail;
 	}
 	memset(&w, 0, sizeof(w));
