@@ -11,6 +11,7 @@
 #include "core/str.h"
 #include "db/db.h"
 #include "http/http.h"
+#include "jobs/jobs.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -283,8 +284,15 @@ cmd_serve(db_t *db)
 	server_block_signals();
 	if (!server_start(&so))
 		return 1;
+	{
+		jobs_policy_t jp = { (int64_t)config.session_idle_min * 60, (int64_t)config.session_absolute_h * 3600,
+		    (int64_t)config.login_lockout_min * 60 * 4 };
+		if (!jobs_start(&jp))
+			log_error("jobs: cannot start the housekeeping thread");
+	}
 	log_info("serving site %s (%s) from %s", config.site, config.site_name, config.data_dir);
 	server_wait(30);
+	jobs_stop();
 	web_free();
 	log_access_close();
 	if (key != NULL)

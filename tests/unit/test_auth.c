@@ -8,6 +8,7 @@
 #include "auth/password.h"
 #include "auth/session.h"
 #include "core/log.h"
+#include "jobs/jobs.h"
 
 #define T0 1790000000 /* a fixed "now" */
 #define PW "Maebashi-Kiryu-42"
@@ -295,6 +296,33 @@ test_login_is_audited(void **state)
 	assert_int_equal(audit_verify(db, why, sizeof(why)), 0);
 }
 
+static void
+test_housekeeping(void **state)
+{
+	db_t *db = *state;
+	jobs_policy_t jp = { 1800, 43200, 3000 };
+	login_policy_t lp = { 5, 900 };
+	session_policy_t sp = { 1800, 43200 };
+	session_t fresh, stale, got;
+	account_t a;
+	db_stmt_t *st;
+	int64_t id = make_account(db, "seeker", "housekeeping", NULL);
+
+	assert_true(session_create(db, id, "", T0, &stale));
+	assert_true(session_create(db, id, "", T0 + 3000, &fresh));
+	account_login(db, "old-failure", "x-x-x-x-x-x-x", "", T0, &lp, &a);
+	account_login(db, "new-failure", "x-x-x-x-x-x-x", "", T0 + 3000, &lp, &a);
+	/* at T0 + 3600: the first session is idle past 30 min, the old failure is an hour old */
+	assert_int_equal(jobs_housekeeping(db, T0 + 3600, &jp), 2);
+	assert_int_equal(session_lookup(db, fresh.id, T0 + 3600, &sp, &got), 1);
+	st = db_prepare(db, "SELECT login_key FROM login_throttle ORDER BY login_key");
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_string_equal(db_col_text(st, 0), "new-failure");
+	assert_int_equal(db_step(st), DB_DONE);
+	db_done(st);
+	(void)stale;
+}
+
 int
 main(void)
 {
@@ -309,6 +337,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_account_create_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_password_change, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_login_is_audited, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_housekeeping, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("auth", tests, NULL, NULL);

@@ -1,0 +1,86 @@
+/* jobs.c - the housekeeping thread: wakes every few minutes, or at once when asked to stop. */
+#include "jobs/jobs.h"
+#include "auth/session.h"
+#include "core/jtime.h"
+#include "core/log.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <time.h>
+
+static pthread_t thread;
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
+static bool stopping, running;
+static jobs_policy_t policy;
+
+int64_t
+jobs_housekeeping(db_t *db, int64_t now, const jobs_policy_t *p)
+{
+	session_policy_t sp = { p->session_idle_s, p->session_absolute_s };
+	int64_t n = session_purge(db, now, &sp), m;
+	db_stmt_t *st;
+
+	if (n < 0)
+		return -1;
+	st = db_prepare(db, "DELETE FROM login_throttle WHERE locked_until < ? AND last_failure < ?");
+	if (st == NULL)
+		return -1;
+	db_bind_i64(st, 1, now);
+	db_bind_i64(st, 2, now - p->throttle_keep_s);
+	if (db_run(st) != DB_DONE)
+		return -1;
+	m = db_changes(db);
+	return n + m;
+}
+
+static void *
+loop(void *arg)
+{
+	db_t *db = db_open();
+	struct timespec until;
+
+	(void)arg;
+	if (db == NULL) {
+		log_error("jobs: no database connection; housekeeping is off");
+		return NULL;
+	}
+	pthread_mutex_lock(&mu);
+	while (!stopping) {
+		pthread_mutex_unlock(&mu);
+		if (jobs_housekeeping(db, jtime_now(), &policy) < 0)
+			log_error("jobs: housekeeping failed");
+		pthread_mutex_lock(&mu);
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += JOBS_INTERVAL_S;
+		while (!stopping && pthread_cond_timedwait(&cv, &mu, &until) != ETIMEDOUT)
+			;
+	}
+	pthread_mutex_unlock(&mu);
+	db_close(db);
+	return NULL;
+}
+
+bool
+jobs_start(const jobs_policy_t *p)
+{
+	policy = *p;
+	stopping = false;
+	if (pthread_create(&thread, NULL, loop, NULL) != 0)
+		return false;
+	running = true;
+	return true;
+}
+
+void
+jobs_stop(void)
+{
+	if (!running)
+		return;
+	pthread_mutex_lock(&mu);
+	stopping = true;
+	pthread_cond_signal(&cv);
+	pthread_mutex_unlock(&mu);
+	pthread_join(thread, NULL);
+	running = false;
+}

@@ -1,0 +1,25 @@
+/* jobs.h - scheduled work inside the server process: housekeeping now, mail and expiry notices later. */
+#ifndef TSUNAGU_JOBS_H
+#define TSUNAGU_JOBS_H
+
+#include "db/db.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define JOBS_INTERVAL_S 300 /* how often housekeeping runs */
+
+typedef struct jobs_policy {
+	int64_t session_idle_s;
+	int64_t session_absolute_s;
+	int64_t throttle_keep_s;   /* forget login failures older than this */
+} jobs_policy_t;
+
+/* One round of housekeeping: expired sessions and stale login-failure counters are deleted.
+ * Returns the number of rows removed, or -1 on a database error. */
+int64_t jobs_housekeeping(db_t *db, int64_t now, const jobs_policy_t *p);
+/* Starts a thread running jobs_housekeeping every JOBS_INTERVAL_S; jobs_stop ends it. */
+bool    jobs_start(const jobs_policy_t *p);
+void    jobs_stop(void);
+
+#endif
