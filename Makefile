@@ -31,7 +31,7 @@ FUZZ_CFLAGS := -std=c17 -D_GNU_SOURCE -g -O1 -Isrc -fsanitize=fuzzer,address,und
 FUZZ_SECONDS ?= 20
 FUZZOBJS  := $(LIBSRCS:src/%.c=build/fuzz/obj/%.o) build/fuzz/obj/gen/migrations.o
 
-.PHONY: all deps run test unit asan fuzz e2e bench clean migrate seed lint
+.PHONY: all deps run test unit asan fuzz e2e bench clean migrate seed lint bench-search
 all: build/tsunagu
 
 build/obj/%.o: src/%.c
@@ -123,3 +123,15 @@ bench: all
 
 clean:
 	rm -rf build
+
+# Search benchmark (issue 3 item 7): `make bench-search [BENCH_N=100000]`; figures in docs/bench.md.
+build/bench/search-gen: bench/search/gen.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -std=c17 -D_GNU_SOURCE $(WARN) -o $@ $<
+
+build/bench/search-bench: bench/search/bench.c $(OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(OBJS) $(LDLIBS)
+
+bench-search: all build/bench/search-gen build/bench/search-bench
+	@bench/search/run.sh

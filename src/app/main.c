@@ -12,6 +12,9 @@
 #include "db/db.h"
 #include "http/http.h"
 #include "jobs/jobs.h"
+#include "content/import.h"
+#include "content/schema.h"
+#include "search/search.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -31,13 +34,20 @@ static const char usage[] =
     "  tsunagu seed --demo [--data DIR]\n"
     "  tsunagu user add [--data DIR] --kind KIND --login ID --email ADDRESS [--department CODE] [--name NAME]\n"
     "                   (the password is read from standard input)\n"
-    "  tsunagu audit verify [--data DIR]\n";
+    "  tsunagu audit verify [--data DIR]\n"
+    "  tsunagu import [--data DIR] [--site NAME] --type TYPE [--skip-bad] FILE   (CSV or JSON Lines)\n"
+    "  tsunagu search [--data DIR] [--site NAME] --type TYPE [--facet VOCAB=CODE ...] [--sort relevance|newest|deadline]\n"
+    "                 [--staff] [--page N] [QUERY]\n";
 
 struct opts {
 	const char *config_file;
 	const char *listen, *data, *site, *root;
-	const char *kind, *login, *email, *department, *name;
-	bool        dev, demo;
+	const char *kind, *login, *email, *department, *name, *type, *sort, *page;
+	const char *facets[SEARCH_MAX_FILTERS * 4];
+	int         nfacets;
+	const char *args[16];       /* positional arguments */
+	int         nargs;
+	bool        dev, demo, skip_bad, staff;
 };
 
 static int
@@ -50,6 +60,24 @@ parse_opts(int argc, char **argv, int start, struct opts *o)
 		const char **slot = NULL;
 		if (strcmp(a, "--dev") == 0) { o->dev = true; continue; }
 		if (strcmp(a, "--demo") == 0) { o->demo = true; continue; }
+		if (strcmp(a, "--skip-bad") == 0) { o->skip_bad = true; continue; }
+		if (strcmp(a, "--staff") == 0) { o->staff = true; continue; }
+		if (strcmp(a, "--facet") == 0 && i + 1 < argc) {
+			if (o->nfacets >= (int)(sizeof(o->facets) / sizeof(o->facets[0]))) {
+				fprintf(stderr, "tsunagu: too many --facet options\n");
+				return -1;
+			}
+			o->facets[o->nfacets++] = argv[++i];
+			continue;
+		}
+		if (a[0] != '-' || strcmp(a, "-") == 0 || (i > start && strcmp(argv[i - 1], "--") == 0)) {
+			if (o->nargs >= (int)(sizeof(o->args) / sizeof(o->args[0]))) {
+				fprintf(stderr, "tsunagu: too many arguments\n");
+				return -1;
+			}
+			o->args[o->nargs++] = a;
+			continue;
+		}
 		if (strcmp(a, "--config") == 0) slot = &o->config_file;
 		else if (strcmp(a, "--listen") == 0) slot = &o->listen;
 		else if (strcmp(a, "--data") == 0) slot = &o->data;
@@ -60,6 +88,9 @@ parse_opts(int argc, char **argv, int start, struct opts *o)
 		else if (strcmp(a, "--email") == 0) slot = &o->email;
 		else if (strcmp(a, "--department") == 0) slot = &o->department;
 		else if (strcmp(a, "--name") == 0) slot = &o->name;
+		else if (strcmp(a, "--type") == 0) slot = &o->type;
+		else if (strcmp(a, "--sort") == 0) slot = &o->sort;
+		else if (strcmp(a, "--page") == 0) slot = &o->page;
 		if (slot == NULL || i + 1 >= argc) {
 			fprintf(stderr, "tsunagu: unknown or incomplete option %s\n%s", a, usage);
 			return -1;
@@ -129,17 +160,201 @@ open_data(bool create)
 	return db;
 }
 
+static schema_t *
+load_schema(void)
+{
+	char err[1024];
+	schema_t *s = schema_load(config.root, config.site, err, sizeof(err));
+
+	if (s == NULL)
+		fprintf(stderr, "tsunagu: %s\n", err);
+	return s;
+}
+
 static int
 cmd_migrate(db_t *db)
 {
+	char err[1024] = "";
+	schema_t *s;
 	int applied;
+	bool ok;
 
 	if (!db_migrate(db, &applied)) {
 		fprintf(stderr, "tsunagu: migration failed\n");
 		return 1;
 	}
 	printf("migrate: schema version %d (%d applied)\n", db_schema_version(db), applied);
+	if ((s = load_schema()) == NULL)
+		return 1;
+	ok = schema_sync_terms(s, db, config.root, err, sizeof(err));
+	schema_free(s);
+	if (!ok) {
+		fprintf(stderr, "tsunagu: master data: %s\n", err);
+		return 1;
+	}
+	printf("migrate: master data of site %s loaded\n", config.site);
 	return 0;
+}
+
+/* Reads a file named by the operator on the command line (never by a request). */
+static char *
+read_input(const char *path, size_t *len)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rbe");
+	buf_t b = BUF_INIT;
+	char chunk[65536];
+	size_t n;
+
+	if (f == NULL)
+		return NULL;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (!buf_append(&b, chunk, n))
+			break;
+	if (f != stdin)
+		fclose(f);
+	if (b.oom) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_steal(&b, len);
+}
+
+static int
+cmd_import(db_t *db, const struct opts *o)
+{
+	schema_t *s;
+	import_report_t rep;
+	char *data;
+	size_t len;
+	bool ok;
+
+	if (o->type == NULL || o->nargs != 1) {
+		fprintf(stderr, "tsunagu: import needs --type TYPE and one FILE\n%s", usage);
+		return 2;
+	}
+	if ((data = read_input(o->args[0], &len)) == NULL) {
+		fprintf(stderr, "tsunagu: cannot read %s\n", o->args[0]);
+		return 1;
+	}
+	if ((s = load_schema()) == NULL) {
+		free(data);
+		return 1;
+	}
+	ok = import_entities(db, s, o->type, import_guess_format(o->args[0], data, len), data, len, o->skip_bad,
+	    jtime_now(), &rep);
+	if (rep.errors.len > 0)
+		fputs(rep.errors.data, stderr);
+	printf("import: %lld rows read, %lld written, %lld with errors%s\n", (long long)rep.rows,
+	    (long long)rep.written, (long long)rep.bad,
+	    rep.bad > 0 && !o->skip_bad ? " (nothing written; fix the rows or use --skip-bad)" : "");
+	buf_free(&rep.errors);
+	schema_free(s);
+	free(data);
+	return ok ? 0 : 1;
+}
+
+static int
+cmd_search(db_t *db, const struct opts *o)
+{
+	search_params_t p;
+	search_result_t res;
+	arena_t a;
+	buf_t q = BUF_INIT;
+	schema_t *s;
+	int i, rc = 0;
+	int64_t page = 1;
+
+	if (o->type == NULL) {
+		fprintf(stderr, "tsunagu: search needs --type TYPE\n%s", usage);
+		return 2;
+	}
+	if ((s = load_schema()) == NULL)
+		return 1;
+	if (schema_type(s, o->type) == NULL) {
+		fprintf(stderr, "tsunagu: no type %s in site %s\n", o->type, config.site);
+		schema_free(s);
+		return 2;
+	}
+	memset(&p, 0, sizeof(p));
+	p.type = o->type;
+	for (i = 0; i < o->nargs; i++) {
+		if (i > 0)
+			buf_putc(&q, ' ');
+		buf_puts(&q, o->args[i]);
+	}
+	p.q = q.data ? q.data : "";
+	for (i = 0; i < o->nfacets; i++) {
+		const char *eq = strchr(o->facets[i], '=');
+		int f;
+		if (eq == NULL || eq == o->facets[i]) {
+			fprintf(stderr, "tsunagu: --facet takes VOCAB=CODE\n");
+			rc = 2;
+			goto done;
+		}
+		for (f = 0; f < p.nfilters; f++)
+			if (strncmp(p.filters[f].vocab, o->facets[i], (size_t)(eq - o->facets[i])) == 0 &&
+			    p.filters[f].vocab[eq - o->facets[i]] == '\0')
+				break;
+		if (f == p.nfilters) {
+			if (p.nfilters >= SEARCH_MAX_FILTERS) {
+				fprintf(stderr, "tsunagu: too many facet vocabularies\n");
+				rc = 2;
+				goto done;
+			}
+			p.filters[f].vocab = strndup(o->facets[i], (size_t)(eq - o->facets[i]));
+			p.nfilters++;
+		}
+		if (p.filters[f].ncodes < SEARCH_MAX_CODES)
+			p.filters[f].codes[p.filters[f].ncodes++] = eq + 1;
+	}
+	p.sort = SORT_RELEVANCE;
+	if (o->sort != NULL) {
+		if (strcmp(o->sort, "newest") == 0)
+			p.sort = SORT_NEWEST;
+		else if (strcmp(o->sort, "deadline") == 0)
+			p.sort = SORT_DEADLINE;
+		else if (strcmp(o->sort, "relevance") != 0) {
+			fprintf(stderr, "tsunagu: --sort is relevance, newest or deadline\n");
+			rc = 2;
+			goto done;
+		}
+	}
+	if (o->page != NULL && !str_to_i64(o->page, 1, SEARCH_MAX_PAGE, &page)) {
+		fprintf(stderr, "tsunagu: --page takes 1 to %d\n", SEARCH_MAX_PAGE);
+		rc = 2;
+		goto done;
+	}
+	p.page = (int)page;
+	p.per_page = 20;
+	p.staff = o->staff;
+	p.facets = true;
+	p.now = jtime_now();
+	arena_init(&a, 65536, 0);
+	if (!search_run(db, &a, &p, &res)) {
+		fprintf(stderr, "tsunagu: search failed\n");
+		rc = 1;
+	} else {
+		printf("total %lld\n", (long long)res.total);
+		for (i = 0; i < res.nids; i++) {
+			db_stmt_t *st = db_prepare(db, "SELECT title FROM entities WHERE id = ?");
+			if (st == NULL)
+				break;
+			db_bind_i64(st, 1, res.ids[i]);
+			if (db_step(st) == DB_ROW)
+				printf("%lld\t%s\n", (long long)res.ids[i], db_col_text(st, 0));
+			db_done(st);
+		}
+		for (i = 0; i < res.nfacets; i++)
+			printf("facet\t%s\t%s\t%s\t%lld\n", res.facets[i].vocab, res.facets[i].code, res.facets[i].name,
+			    (long long)res.facets[i].count);
+	}
+	arena_free(&a);
+done:
+	for (i = 0; i < p.nfilters; i++)
+		free((void *)p.filters[i].vocab);
+	buf_free(&q);
+	schema_free(s);
+	return rc;
 }
 
 static bool
@@ -309,7 +524,7 @@ main(int argc, char **argv)
 	const char *cmd;
 	int start = 2, rc;
 	db_t *db;
-	enum { SERVE, MIGRATE, SEED, USER_ADD, AUDIT_VERIFY } which;
+	enum { SERVE, MIGRATE, SEED, USER_ADD, AUDIT_VERIFY, IMPORT, SEARCH } which;
 
 	memset(&o, 0, sizeof(o));
 	if (argc < 2) {
@@ -322,6 +537,8 @@ main(int argc, char **argv)
 	else if (strcmp(cmd, "seed") == 0) which = SEED;
 	else if (strcmp(cmd, "user") == 0 && argc > 2 && strcmp(argv[2], "add") == 0) { which = USER_ADD; start = 3; }
 	else if (strcmp(cmd, "audit") == 0 && argc > 2 && strcmp(argv[2], "verify") == 0) { which = AUDIT_VERIFY; start = 3; }
+	else if (strcmp(cmd, "import") == 0) which = IMPORT;
+	else if (strcmp(cmd, "search") == 0) which = SEARCH;
 	else if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0) { fputs(usage, stdout); return 0; }
 	else {
 		fprintf(stderr, "tsunagu: unknown command %s\n%s", cmd, usage);
@@ -329,6 +546,10 @@ main(int argc, char **argv)
 	}
 	if (parse_opts(argc, argv, start, &o) != 0)
 		return 2;
+	if (o.nargs > 0 && which != IMPORT && which != SEARCH) {
+		fprintf(stderr, "tsunagu: unexpected argument %s\n%s", o.args[0], usage);
+		return 2;
+	}
 	if (which == SEED && !o.demo) {
 		fprintf(stderr, "tsunagu: seed needs --demo (demo data is the only kind there is)\n");
 		return 2;
@@ -346,6 +567,8 @@ main(int argc, char **argv)
 	case SEED: rc = seed_demo(db); break;
 	case USER_ADD: rc = cmd_user_add(db, &o); break;
 	case AUDIT_VERIFY: rc = cmd_audit_verify(db); break;
+	case IMPORT: rc = cmd_import(db, &o); break;
+	case SEARCH: rc = cmd_search(db, &o); break;
 	default: rc = 2;
 	}
 	db_close(db);

@@ -1,0 +1,427 @@
+/* entity.c - field validation by schema type, and entity writes. */
+#include "content/entity.h"
+#include "core/jtime.h"
+#include "core/str.h"
+
+#include <ctype.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void
+add_error(buf_t *errors, const schema_field_t *f, const char *msg)
+{
+	if (errors->len > 0)
+		buf_putc(errors, '\n');
+	if (f != NULL)
+		buf_printf(errors, "「%s」%s", f->label, msg);
+	else
+		buf_puts(errors, msg);
+}
+
+static bool
+blank(const char *s)
+{
+	if (s == NULL)
+		return true;
+	for (; *s; s++)
+		if (!isspace((unsigned char)*s))
+			return false;
+	return true;
+}
+
+/* Looks a term up by code or by name within a vocabulary. */
+static int64_t
+term_lookup(db_t *db, const char *vocab, const char *v, size_t n, int64_t *parent)
+{
+	db_stmt_t *st = db_prepare(db, "SELECT id, COALESCE(parent_id, 0) FROM terms WHERE vocab = ? AND (code = ? OR name = ?) "
+	    "ORDER BY code = ? DESC LIMIT 1");
+	int64_t id = 0;
+
+	if (st == NULL)
+		return -1;
+	db_bind_str(st, 1, vocab);
+	db_bind_text(st, 2, v, n);
+	db_bind_text(st, 3, v, n);
+	db_bind_text(st, 4, v, n);
+	if (db_step(st) == DB_ROW) {
+		id = db_col_i64(st, 0);
+		*parent = db_col_i64(st, 1);
+	}
+	db_done(st);
+	return id;
+}
+
+static int64_t
+term_parent(db_t *db, int64_t id)
+{
+	db_stmt_t *st = db_prepare(db, "SELECT COALESCE(parent_id, 0) FROM terms WHERE id = ?");
+	int64_t p = 0;
+
+	if (st == NULL)
+		return 0;
+	db_bind_i64(st, 1, id);
+	if (db_step(st) == DB_ROW)
+		p = db_col_i64(st, 0);
+	db_done(st);
+	return p;
+}
+
+static bool
+add_term(entity_ready_t *e, int64_t id)
+{
+	int i;
+
+	for (i = 0; i < e->nterms; i++)
+		if (e->term_ids[i] == id)
+			return true;
+	if (e->nterms >= ENTITY_MAX_TERMS)
+		return false;
+	e->term_ids[e->nterms++] = id;
+	return true;
+}
+
+/* Terms field: "a|b" or "a、b"; each value by code or name; ancestors added. */
+static bool
+parse_terms(db_t *db, const schema_field_t *f, const char *v, entity_ready_t *e, json_t *arr, buf_t *errors)
+{
+	const char *p = v;
+	int count = 0;
+	bool ok = true;
+
+	while (*p != '\0') {
+		const char *end = p;
+		size_t n;
+		int64_t id, parent = 0, depth;
+		while (*end != '\0' && *end != '|' && strncmp(end, "、", 3) != 0)
+			end++;
+		n = (size_t)(end - p);
+		while (n > 0 && isspace((unsigned char)*p)) { p++; n--; }
+		while (n > 0 && isspace((unsigned char)p[n - 1])) n--;
+		if (n > 0) {
+			char msg[300];
+			if (++count > ENTITY_MAX_VALUES) {
+				add_error(errors, f, "に指定できる値が多すぎます。");
+				return false;
+			}
+			id = term_lookup(db, f->vocab, p, n, &parent);
+			if (id <= 0) {
+				snprintf(msg, sizeof(msg), "に「%.*s」という選択肢はありません。", (int)(n > 120 ? 120 : n), p);
+				add_error(errors, f, msg);
+				ok = false;
+			} else {
+				json_array_append_new(arr, json_stringn(p, n));
+				if (!add_term(e, id))
+					ok = false;
+				for (depth = 0; parent > 0 && depth < 8; depth++) {
+					add_term(e, parent);
+					parent = term_parent(db, parent);
+				}
+			}
+		}
+		p = *end == '|' ? end + 1 : (*end != '\0' ? end + 3 : end);
+	}
+	if (count == 0 && f->required) {
+		add_error(errors, f, "を選んでください。");
+		return false;
+	}
+	return ok;
+}
+
+static bool
+parse_date(const char *v, int64_t *out)
+{
+	char tmp[16];
+	size_t i;
+
+	if (strlen(v) != 10)
+		return false;
+	for (i = 0; i < 10; i++)
+		tmp[i] = v[i] == '/' ? '-' : v[i];
+	tmp[10] = '\0';
+	return jtime_parse_ymd(tmp, out);
+}
+
+static bool
+email_ok(const char *s)
+{
+	const char *at = strchr(s, '@');
+	size_t n = strlen(s);
+
+	if (at == NULL || at == s || n > 254 || strchr(at + 1, '@') || !strchr(at + 1, '.'))
+		return false;
+	for (; *s; s++)
+		if ((unsigned char)*s <= 0x20 || (unsigned char)*s >= 0x7f || strchr("\"(),:;<>[\\]", *s))
+			return false;
+	return true;
+}
+
+static bool
+check_value(db_t *db, const schema_field_t *f, const char *v, entity_ready_t *e, json_t *fields, buf_t *errors)
+{
+	char msg[200];
+	size_t n = strlen(v), chars;
+	int64_t num;
+	int max;
+
+	switch (f->type) {
+	case F_TEXT:
+	case F_LONGTEXT:
+		if (!str_utf8_valid(v, n, f->type == F_LONGTEXT)) {
+			add_error(errors, f, f->type == F_TEXT ? "に改行や使えない文字が含まれています。" : "に使えない文字が含まれています。");
+			return false;
+		}
+		chars = str_utf8_len(v, n);
+		max = f->max ? f->max : (f->type == F_TEXT ? ENTITY_DEFAULT_TEXT : ENTITY_DEFAULT_LONG);
+		if (chars > (size_t)max) {
+			snprintf(msg, sizeof(msg), "は%d文字以内で入力してください（現在%zu文字）。", max, chars);
+			add_error(errors, f, msg);
+			return false;
+		}
+		json_object_set_new(fields, f->name, json_stringn(v, n));
+		return true;
+	case F_NUMBER:
+	case F_YEN: {
+		char digits[32];
+		size_t k = 0, i;
+		for (i = 0; i < n && k < sizeof(digits) - 1; i++) {
+			if (v[i] == ',')
+				continue; /* 1,200,000 */
+			if (f->type == F_YEN && i + 3 == n && strncmp(v + i, "円", 3) == 0)
+				break;    /* 250000円 */
+			digits[k++] = v[i];
+		}
+		digits[k] = '\0';
+		if (n >= sizeof(digits) || !str_to_i64(digits, -999999999999LL, 999999999999LL, &num)) {
+			add_error(errors, f, "は半角数字で入力してください。");
+			return false;
+		}
+		json_object_set_new(fields, f->name, json_integer(num));
+		return true;
+	}
+	case F_DATE:
+		if (!parse_date(v, &num)) {
+			add_error(errors, f, "は「2026-04-01」の形で、実在する日付を入力してください。");
+			return false;
+		}
+		json_object_set_new(fields, f->name, json_stringn(v, n));
+		if (e->type->deadline_field >= 0 && &e->type->fields[e->type->deadline_field] == f)
+			e->deadline = num + 86400 - 1; /* the end of that day in JST */
+		return true;
+	case F_URL:
+		if ((strncmp(v, "https://", 8) != 0 && strncmp(v, "http://", 7) != 0) || n > 2000 ||
+		    !str_utf8_valid(v, n, false) || strpbrk(v, " \"<>\\^`{|}") != NULL) {
+			add_error(errors, f, "は http:// または https:// で始まるURLを入力してください。");
+			return false;
+		}
+		json_object_set_new(fields, f->name, json_stringn(v, n));
+		return true;
+	case F_EMAIL:
+		if (!email_ok(v)) {
+			add_error(errors, f, "の形式が正しくありません。");
+			return false;
+		}
+		json_object_set_new(fields, f->name, json_stringn(v, n));
+		return true;
+	case F_PHONE: {
+		size_t i, digits = 0;
+		for (i = 0; i < n; i++) {
+			if (isdigit((unsigned char)v[i]))
+				digits++;
+			else if (!strchr("-+() ", v[i]))
+				break;
+		}
+		if (i < n || digits < 6 || n > 24) {
+			add_error(errors, f, "は半角数字とハイフンで入力してください（例：027-123-4567）。");
+			return false;
+		}
+		json_object_set_new(fields, f->name, json_stringn(v, n));
+		return true;
+	}
+	case F_BOOLEAN:
+		if (strcmp(v, "true") == 0 || strcmp(v, "1") == 0 || strcmp(v, "はい") == 0 || strcmp(v, "あり") == 0)
+			json_object_set_new(fields, f->name, json_true());
+		else if (strcmp(v, "false") == 0 || strcmp(v, "0") == 0 || strcmp(v, "いいえ") == 0 || strcmp(v, "なし") == 0)
+			json_object_set_new(fields, f->name, json_false());
+		else {
+			add_error(errors, f, "は「はい」か「いいえ」で指定してください。");
+			return false;
+		}
+		return true;
+	case F_TERMS: {
+		json_t *arr = json_array();
+		bool ok = parse_terms(db, f, v, e, arr, errors);
+		json_object_set_new(fields, f->name, arr);
+		return ok;
+	}
+	}
+	return false;
+}
+
+static int64_t
+department_id(db_t *db, const char *code)
+{
+	db_stmt_t *st = db_prepare(db, "SELECT id FROM departments WHERE code = ? OR name = ?");
+	int64_t id = 0;
+
+	if (st == NULL)
+		return 0;
+	db_bind_str(st, 1, code);
+	db_bind_str(st, 2, code);
+	if (db_step(st) == DB_ROW)
+		id = db_col_i64(st, 0);
+	db_done(st);
+	return id;
+}
+
+bool
+entity_validate(db_t *db, const entity_draft_t *d, entity_ready_t *out, buf_t *errors)
+{
+	const schema_type_t *t = d->type;
+	json_t *fields = json_object();
+	size_t before = errors->len;
+	int i;
+
+	memset(out, 0, sizeof(*out));
+	out->type = t;
+	buf_init(&out->body);
+	str_copy(out->status, sizeof(out->status), d->status && d->status[0] ? d->status : "published");
+	if (strcmp(out->status, "draft") && strcmp(out->status, "pending") && strcmp(out->status, "published") &&
+	    strcmp(out->status, "archived"))
+		add_error(errors, NULL, "「状態」は draft, pending, published, archived のいずれかです。");
+	if (!blank(d->listing_start) && !parse_date(d->listing_start, &out->listing_start))
+		add_error(errors, NULL, "「掲載開始日」は「2026-04-01」の形で、実在する日付を入力してください。");
+	if (!blank(d->listing_end)) {
+		if (!parse_date(d->listing_end, &out->listing_end))
+			add_error(errors, NULL, "「掲載終了日」は「2026-04-01」の形で、実在する日付を入力してください。");
+		else
+			out->listing_end += 86400; /* listed through the end of that day */
+	}
+	if (out->listing_start && out->listing_end && out->listing_end <= out->listing_start)
+		add_error(errors, NULL, "「掲載終了日」は掲載開始日より後の日付にしてください。");
+	if (!blank(d->department) && (out->department_id = department_id(db, d->department)) == 0)
+		add_error(errors, NULL, "「担当部署」に登録されていない部署が指定されています。");
+
+	for (i = 0; i < t->nfields; i++) {
+		const schema_field_t *f = &t->fields[i];
+		const char *v = d->values[i];
+		if (blank(v)) {
+			if (f->required)
+				add_error(errors, f, f->type == F_TERMS ? "を選んでください。" : "を入力してください。");
+			continue;
+		}
+		if (!check_value(db, f, v, out, fields, errors))
+			continue;
+		if (i == t->title_field)
+			out->title = strdup(v);
+		else if (f->searchable) {
+			if (out->body.len > 0)
+				buf_putc(&out->body, '\n');
+			buf_puts(&out->body, v);
+		}
+	}
+	if (errors->len != before || out->title == NULL) {
+		json_decref(fields);
+		entity_ready_free(out);
+		return false;
+	}
+	out->fields_json = json_dumps(fields, JSON_COMPACT);
+	json_decref(fields);
+	if (out->fields_json == NULL || out->body.oom) {
+		entity_ready_free(out);
+		add_error(errors, NULL, "メモリが不足しています。");
+		return false;
+	}
+	return true;
+}
+
+void
+entity_ready_free(entity_ready_t *e)
+{
+	free(e->title);
+	free(e->fields_json);
+	buf_free(&e->body);
+	e->title = e->fields_json = NULL;
+}
+
+bool
+entity_insert(db_t *db, const entity_ready_t *e, int64_t now, int64_t *id)
+{
+	db_stmt_t *st = db_prepare(db, "INSERT INTO entities (type, status, title, body, fields, department_id, "
+	    "listing_start, listing_end, deadline, created_at, updated_at, published_at) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+	int i;
+
+	if (st == NULL)
+		return false;
+	db_bind_str(st, 1, e->type->name);
+	db_bind_str(st, 2, e->status);
+	db_bind_str(st, 3, e->title);
+	db_bind_text(st, 4, e->body.data ? e->body.data : "", e->body.len);
+	db_bind_str(st, 5, e->fields_json);
+	if (e->department_id) db_bind_i64(st, 6, e->department_id); else db_bind_null(st, 6);
+	if (e->listing_start) db_bind_i64(st, 7, e->listing_start); else db_bind_null(st, 7);
+	if (e->listing_end) db_bind_i64(st, 8, e->listing_end); else db_bind_null(st, 8);
+	if (e->deadline) db_bind_i64(st, 9, e->deadline); else db_bind_null(st, 9);
+	db_bind_i64(st, 10, now);
+	db_bind_i64(st, 11, now);
+	if (strcmp(e->status, "published") == 0)
+		db_bind_i64(st, 12, e->listing_start ? e->listing_start : now);
+	else
+		db_bind_null(st, 12);
+	if (db_run(st) != DB_DONE)
+		return false;
+	*id = db_last_id(db);
+	for (i = 0; i < e->nterms; i++) {
+		st = db_prepare(db, "INSERT INTO entity_terms (entity_id, term_id) VALUES (?, ?)");
+		if (st == NULL)
+			return false;
+		db_bind_i64(st, 1, *id);
+		db_bind_i64(st, 2, e->term_ids[i]);
+		if (db_run(st) != DB_DONE)
+			return false;
+	}
+	return true;
+}
+
+bool
+entity_set_status(db_t *db, int64_t id, const char *status, int64_t now)
+{
+	db_stmt_t *st = db_prepare(db, "UPDATE entities SET status = ?, updated_at = ?, "
+	    "published_at = CASE WHEN ? = 'published' THEN COALESCE(published_at, ?) ELSE published_at END WHERE id = ?");
+
+	if (st == NULL)
+		return false;
+	db_bind_str(st, 1, status);
+	db_bind_i64(st, 2, now);
+	db_bind_str(st, 3, status);
+	db_bind_i64(st, 4, now);
+	db_bind_i64(st, 5, id);
+	return db_run(st) == DB_DONE && db_changes(db) == 1;
+}
+
+bool
+entity_set_listing(db_t *db, int64_t id, int64_t start, int64_t end, int64_t now)
+{
+	db_stmt_t *st = db_prepare(db, "UPDATE entities SET listing_start = ?, listing_end = ?, updated_at = ? WHERE id = ?");
+
+	if (st == NULL)
+		return false;
+	if (start) db_bind_i64(st, 1, start); else db_bind_null(st, 1);
+	if (end) db_bind_i64(st, 2, end); else db_bind_null(st, 2);
+	db_bind_i64(st, 3, now);
+	db_bind_i64(st, 4, id);
+	return db_run(st) == DB_DONE && db_changes(db) == 1;
+}
+
+bool
+entity_delete(db_t *db, int64_t id)
+{
+	db_stmt_t *st = db_prepare(db, "DELETE FROM entities WHERE id = ?");
+
+	if (st == NULL)
+		return false;
+	db_bind_i64(st, 1, id);
+	return db_run(st) == DB_DONE && db_changes(db) == 1;
+}

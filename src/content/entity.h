@@ -1,0 +1,55 @@
+/*
+ * entity.h - entities of schema types: validation of raw field values (from a form, CSV or JSON), and
+ * writes that keep the full-text index and the term links in step in the same transaction.
+ */
+#ifndef TSUNAGU_ENTITY_H
+#define TSUNAGU_ENTITY_H
+
+#include "content/schema.h"
+#include "core/buf.h"
+#include "db/db.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define ENTITY_MAX_TERMS     64   /* term links of one entity, ancestors included */
+#define ENTITY_MAX_VALUES    32   /* values in one terms field */
+#define ENTITY_DEFAULT_TEXT  200  /* characters, when the schema sets no max */
+#define ENTITY_DEFAULT_LONG  8000
+
+/* Raw input, as text. Terms fields list codes or names separated by '|' (or '、'). */
+typedef struct entity_draft {
+	const schema_type_t *type;
+	const char          *values[SCHEMA_MAX_FIELDS]; /* by field index; NULL or "" = empty */
+	const char          *status;         /* draft, pending, published, archived; NULL = published */
+	const char          *listing_start;  /* YYYY-MM-DD (JST), or NULL */
+	const char          *listing_end;    /* YYYY-MM-DD (JST; the listing ends at the end of that day), or NULL */
+	const char          *department;     /* department code, or NULL */
+} entity_draft_t;
+
+/* Validated and resolved, ready to write. Owns its memory (entity_ready_free). */
+typedef struct entity_ready {
+	const schema_type_t *type;
+	char    *title;
+	buf_t    body;           /* searchable fields other than the title, one per line */
+	char    *fields_json;
+	int64_t  term_ids[ENTITY_MAX_TERMS];
+	int      nterms;
+	char     status[16];
+	int64_t  listing_start;  /* 0 = none */
+	int64_t  listing_end;
+	int64_t  deadline;
+	int64_t  department_id;
+} entity_ready_t;
+
+/* Checks every field; on failure appends one Japanese message per problem ("「給与」は200文字以内で…")
+ * to errors, separated by newlines, and returns false. */
+bool entity_validate(db_t *db, const entity_draft_t *d, entity_ready_t *out, buf_t *errors);
+void entity_ready_free(entity_ready_t *e);
+/* Inserts inside the caller's transaction (term links and the index row go with it). */
+bool entity_insert(db_t *db, const entity_ready_t *e, int64_t now, int64_t *id);
+bool entity_set_status(db_t *db, int64_t id, const char *status, int64_t now);
+bool entity_set_listing(db_t *db, int64_t id, int64_t start, int64_t end, int64_t now);
+bool entity_delete(db_t *db, int64_t id);
+
+#endif

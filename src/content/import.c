@@ -1,0 +1,306 @@
+/* import.c - CSV / JSON Lines into entities, all or nothing unless told to skip bad rows. */
+#include "content/import.h"
+#include "content/entity.h"
+#include "core/csv.h"
+#include "core/str.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { COL_FIELD, COL_STATUS, COL_START, COL_END, COL_DEPT, COL_IGNORED };
+
+typedef struct column {
+	int kind;
+	int field;
+} column_t;
+
+static const struct { const char *name; const char *label; int kind; } sys_cols[] = {
+	{ "status", "状態", COL_STATUS },
+	{ "listing_start", "掲載開始日", COL_START },
+	{ "listing_end", "掲載終了日", COL_END },
+	{ "department", "担当部署", COL_DEPT },
+};
+
+static void
+report(import_report_t *rep, int64_t line, const char *msg)
+{
+	const char *p = msg;
+
+	if (rep->errors.len > 64 * 1024 || rep->bad > IMPORT_MAX_ERRORS)
+		return;
+	/* one line per problem, each with its row number */
+	while (*p != '\0') {
+		size_t n = strcspn(p, "\n");
+		buf_printf(&rep->errors, "%lld行目: %.*s\n", (long long)line, (int)n, p);
+		p += n;
+		if (*p == '\n')
+			p++;
+	}
+}
+
+static bool
+resolve_column(const schema_type_t *t, const char *name, column_t *c)
+{
+	size_t i;
+	int f;
+
+	for (i = 0; i < sizeof(sys_cols) / sizeof(sys_cols[0]); i++) {
+		if (strcmp(name, sys_cols[i].name) == 0 || strcmp(name, sys_cols[i].label) == 0) {
+			c->kind = sys_cols[i].kind;
+			return true;
+		}
+	}
+	if ((f = schema_field_index(t, name)) < 0)
+		for (f = 0; f < t->nfields && strcmp(t->fields[f].label, name) != 0; f++)
+			;
+	if (f < 0 || f >= t->nfields)
+		return false;
+	c->kind = COL_FIELD;
+	c->field = f;
+	return true;
+}
+
+static void
+put(entity_draft_t *d, const column_t *c, const char *v)
+{
+	switch (c->kind) {
+	case COL_FIELD: d->values[c->field] = v; break;
+	case COL_STATUS: d->status = v; break;
+	case COL_START: d->listing_start = v; break;
+	case COL_END: d->listing_end = v; break;
+	case COL_DEPT: d->department = v; break;
+	default: break;
+	}
+}
+
+/* Validates and (when valid) inserts one draft; counts and reports. */
+static bool
+take(db_t *db, entity_draft_t *d, int64_t line, int64_t now, import_report_t *rep)
+{
+	entity_ready_t e;
+	buf_t errors = BUF_INIT;
+	int64_t id;
+	bool ok;
+
+	rep->rows++;
+	if (!entity_validate(db, d, &e, &errors)) {
+		rep->bad++;
+		report(rep, line, errors.data ? errors.data : "不正な行です。");
+		buf_free(&errors);
+		return true;
+	}
+	buf_free(&errors);
+	ok = entity_insert(db, &e, now, &id);
+	entity_ready_free(&e);
+	if (!ok) {
+		report(rep, line, "データベースに書き込めませんでした。");
+		return false;
+	}
+	rep->written++;
+	return true;
+}
+
+static bool
+import_csv(db_t *db, const schema_type_t *t, const char *data, size_t len, int64_t now, import_report_t *rep)
+{
+	csv_reader_t r;
+	column_t cols[CSV_MAX_FIELDS];
+	int ncols, i, rc;
+	bool ok = true;
+
+	csv_reader_init(&r, data, len);
+	rc = csv_read(&r);
+	if (rc != 1) {
+		report(rep, 1, rc < 0 ? r.err : "見出し行がありません。");
+		rep->bad++;
+		csv_reader_free(&r);
+		return true;
+	}
+	ncols = r.nfields;
+	for (i = 0; i < ncols; i++) {
+		if (!resolve_column(t, r.fields[i], &cols[i])) {
+			char msg[300];
+			snprintf(msg, sizeof(msg), "見出し「%.100s」は「%s」の項目にありません。", r.fields[i], t->label);
+			report(rep, 1, msg);
+			rep->bad++;
+			cols[i].kind = COL_IGNORED;
+		}
+	}
+	while (ok && (rc = csv_read(&r)) != 0) {
+		entity_draft_t d;
+		if (rc < 0) {
+			rep->rows++;
+			rep->bad++;
+			report(rep, r.line, r.err);
+			continue;
+		}
+		if (r.nfields != ncols) {
+			char msg[120];
+			rep->rows++;
+			rep->bad++;
+			snprintf(msg, sizeof(msg), "項目の数が見出しと違います（見出し%d、この行%d）。", ncols, r.nfields);
+			report(rep, r.line, msg);
+			continue;
+		}
+		memset(&d, 0, sizeof(d));
+		d.type = t;
+		for (i = 0; i < ncols; i++)
+			put(&d, &cols[i], r.fields[i]);
+		ok = take(db, &d, r.line, now, rep);
+	}
+	csv_reader_free(&r);
+	return ok;
+}
+
+/* A JSON value as the text a form would have sent; arrays become "a|b". */
+static char *
+json_text(json_t *v)
+{
+	buf_t b = BUF_INIT;
+	size_t i;
+	json_t *x;
+
+	if (json_is_string(v))
+		return strdup(json_string_value(v));
+	if (json_is_integer(v)) {
+		buf_printf(&b, "%lld", (long long)json_integer_value(v));
+	} else if (json_is_true(v)) {
+		buf_puts(&b, "true");
+	} else if (json_is_false(v)) {
+		buf_puts(&b, "false");
+	} else if (json_is_array(v)) {
+		json_array_foreach(v, i, x) {
+			if (i > 0)
+				buf_putc(&b, '|');
+			if (json_is_string(x))
+				buf_puts(&b, json_string_value(x));
+			else if (json_is_integer(x))
+				buf_printf(&b, "%lld", (long long)json_integer_value(x));
+		}
+	} else {
+		return NULL;
+	}
+	return buf_steal(&b, NULL);
+}
+
+static bool
+import_jsonl(db_t *db, const schema_type_t *t, const char *data, size_t len, int64_t now, import_report_t *rep)
+{
+	size_t pos = 0;
+	int64_t line = 0;
+	bool ok = true;
+
+	while (ok && pos < len) {
+		size_t n = 0, k;
+		const char *start = data + pos, *key;
+		json_t *obj, *v;
+		json_error_t je;
+		entity_draft_t d;
+		char *texts[SCHEMA_MAX_FIELDS + 8];
+		int ntexts = 0;
+		bool bad = false;
+
+		while (pos + n < len && data[pos + n] != '\n')
+			n++;
+		pos += n + 1;
+		line++;
+		for (k = 0; k < n && (start[k] == ' ' || start[k] == '\t' || start[k] == '\r'); k++)
+			;
+		if (k == n)
+			continue; /* blank line */
+		obj = json_loadb(start, n, JSON_REJECT_DUPLICATES, &je);
+		if (!json_is_object(obj)) {
+			char msg[400];
+			rep->rows++;
+			rep->bad++;
+			snprintf(msg, sizeof(msg), "JSONとして読めません（%d文字目: %s）。", je.column, je.text);
+			report(rep, line, msg);
+			json_decref(obj);
+			continue;
+		}
+		memset(&d, 0, sizeof(d));
+		d.type = t;
+		json_object_foreach(obj, key, v) {
+			column_t c;
+			char *s;
+			if (!resolve_column(t, key, &c)) {
+				char msg[300];
+				snprintf(msg, sizeof(msg), "項目「%.100s」は「%s」にありません。", key, t->label);
+				report(rep, line, msg);
+				bad = true;
+				continue;
+			}
+			if (json_is_null(v))
+				continue;
+			s = json_text(v);
+			if (s == NULL || ntexts >= SCHEMA_MAX_FIELDS + 8) {
+				char msg[200];
+				free(s);
+				snprintf(msg, sizeof(msg), "項目「%.100s」の値の形が正しくありません。", key);
+				report(rep, line, msg);
+				bad = true;
+				continue;
+			}
+			texts[ntexts++] = s;
+			put(&d, &c, s);
+		}
+		if (bad) {
+			rep->rows++;
+			rep->bad++;
+		} else {
+			ok = take(db, &d, line, now, rep);
+		}
+		while (ntexts > 0)
+			free(texts[--ntexts]);
+		json_decref(obj);
+	}
+	return ok;
+}
+
+import_format_t
+import_guess_format(const char *filename, const char *data, size_t len)
+{
+	size_t n = filename ? strlen(filename) : 0, i = 0;
+
+	if (n >= 4 && strcmp(filename + n - 4, ".csv") == 0)
+		return IMPORT_CSV;
+	if ((n >= 6 && strcmp(filename + n - 6, ".jsonl") == 0) || (n >= 7 && strcmp(filename + n - 7, ".ndjson") == 0) ||
+	    (n >= 5 && strcmp(filename + n - 5, ".json") == 0))
+		return IMPORT_JSONL;
+	while (i < len && (data[i] == ' ' || data[i] == '\n' || data[i] == '\r' || data[i] == '\t'))
+		i++;
+	return i < len && data[i] == '{' ? IMPORT_JSONL : IMPORT_CSV;
+}
+
+bool
+import_entities(db_t *db, const schema_t *s, const char *type, import_format_t fmt, const char *data,
+    size_t len, bool skip_bad, int64_t now, import_report_t *rep)
+{
+	const schema_type_t *t = schema_type(s, type);
+	bool ok;
+
+	memset(rep, 0, sizeof(*rep));
+	buf_init(&rep->errors);
+	if (t == NULL) {
+		buf_printf(&rep->errors, "種類「%s」はこのサイトにありません。\n", type);
+		return false;
+	}
+	if (!db_begin_write(db)) {
+		buf_puts(&rep->errors, "データベースが使用中です。\n");
+		return false;
+	}
+	ok = fmt == IMPORT_CSV ? import_csv(db, t, data, len, now, rep) : import_jsonl(db, t, data, len, now, rep);
+	if (!ok || (rep->bad > 0 && !skip_bad)) {
+		db_rollback(db);
+		rep->written = 0;
+		return false;
+	}
+	if (!db_commit(db)) {
+		db_rollback(db);
+		rep->written = 0;
+		return false;
+	}
+	return true;
+}

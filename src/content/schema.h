@@ -1,0 +1,78 @@
+/*
+ * schema.h - the content types and vocabularies a site profile declares in sites/<site>/schema.json.
+ *
+ * {
+ *   "vocabularies": { CODE: { "name": 地域, "facet": true,
+ *                             "terms": [ { "code", "name", "parent"? } ]            -- inline, or
+ *                             "csv": { "file", "code", "name", "parent_vocab"?, "parent_name"? } } },
+ *   "types": { NAME: { "name": 求人情報, "name_en", "title": FIELD, "deadline"?: FIELD,
+ *                      "fields": [ { "name", "type", "label", "label_en", "required", "max",
+ *                                    "searchable", "vocab", "internal", "csv", "print" } ] } }
+ * }
+ * Field types: text, longtext, number, yen, date, url, email, phone, boolean, terms (values from a vocabulary).
+ */
+#ifndef TSUNAGU_SCHEMA_H
+#define TSUNAGU_SCHEMA_H
+
+#include "db/db.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define SCHEMA_MAX_TYPES   32
+#define SCHEMA_MAX_FIELDS  96
+#define SCHEMA_MAX_VOCABS  32
+#define SCHEMA_MAX_FILE    (1 << 20)
+
+typedef enum {
+	F_TEXT, F_LONGTEXT, F_NUMBER, F_YEN, F_DATE, F_URL, F_EMAIL, F_PHONE, F_BOOLEAN, F_TERMS,
+} field_type_t;
+
+typedef struct schema_field {
+	char        *name;
+	field_type_t type;
+	char        *label;
+	char        *label_en;
+	char        *vocab;      /* F_TERMS */
+	int          max;        /* characters; 0 = the type's default */
+	bool         required;
+	bool         searchable;
+	bool         internal;   /* never shown to the public */
+} schema_field_t;
+
+typedef struct schema_type {
+	char           *name;
+	char           *label;
+	char           *label_en;
+	int             title_field;     /* index into fields */
+	int             deadline_field;  /* index, or -1 */
+	schema_field_t  fields[SCHEMA_MAX_FIELDS];
+	int             nfields;
+} schema_type_t;
+
+typedef struct schema_vocab {
+	char *code;
+	char *name;
+	bool  facet;
+} schema_vocab_t;
+
+typedef struct schema {
+	schema_type_t   types[SCHEMA_MAX_TYPES];
+	int             ntypes;
+	schema_vocab_t  vocabs[SCHEMA_MAX_VOCABS];
+	int             nvocabs;
+	void           *json;   /* the parsed document (json_t *), for term sources */
+} schema_t;
+
+/* Loads root/sites/<site>/schema.json; false with "file: message" in err. */
+schema_t             *schema_load(const char *root, const char *site, char *err, size_t errlen);
+void                  schema_free(schema_t *s);
+const schema_type_t  *schema_type(const schema_t *s, const char *name);
+const schema_vocab_t *schema_vocab(const schema_t *s, const char *code);
+int                   schema_field_index(const schema_type_t *t, const char *name);
+/* Creates or updates the vocabularies and their terms in the database (idempotent; terms no longer
+ * listed are kept, since entities may use them). CSV sources are read under root. */
+bool                  schema_sync_terms(const schema_t *s, db_t *db, const char *root, char *err, size_t errlen);
+const char           *schema_field_type_name(field_type_t t);
+
+#endif

@@ -1,0 +1,64 @@
+/*
+ * search.h - the one entry point every list page uses (issue 3): type + query + facet filters + sort +
+ * page -> ids, total and per-facet counts for the current result. The public sees only published
+ * entities inside their listing period; staff search sees every status.
+ */
+#ifndef TSUNAGU_SEARCH_H
+#define TSUNAGU_SEARCH_H
+
+#include "core/arena.h"
+#include "core/buf.h"
+#include "db/db.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define SEARCH_MAX_FILTERS   8    /* vocabularies filtered at once */
+#define SEARCH_MAX_CODES     16   /* codes per vocabulary (ORed) */
+#define SEARCH_MAX_PER_PAGE  100
+#define SEARCH_MAX_PAGE      1000
+
+typedef enum { SORT_RELEVANCE, SORT_NEWEST, SORT_DEADLINE } search_sort_t;
+
+typedef struct search_filter {
+	const char *vocab;
+	const char *codes[SEARCH_MAX_CODES];
+	int         ncodes;
+} search_filter_t;
+
+typedef struct search_params {
+	const char     *type;      /* schema type name */
+	const char     *q;         /* user's query, may be NULL or empty */
+	search_filter_t filters[SEARCH_MAX_FILTERS];
+	int             nfilters;  /* vocabularies ANDed; codes within one ORed */
+	search_sort_t   sort;      /* relevance falls back to newest without a query */
+	int             page;      /* 1-based */
+	int             per_page;
+	bool            staff;     /* every status and period */
+	bool            facets;    /* compute facet counts */
+	int64_t         now;
+} search_params_t;
+
+typedef struct facet_count {
+	const char *vocab;
+	const char *code;
+	const char *name;
+	int64_t     count;
+} facet_count_t;
+
+typedef struct search_result {
+	int64_t       *ids;
+	int            nids;
+	int64_t        total;
+	facet_count_t *facets;    /* grouped by vocabulary, in term order; only terms with count > 0 */
+	int            nfacets;
+	bool           empty_query; /* the query had words but none could be searched */
+} search_result_t;
+
+/* Runs the search; allocations in a. False on a database error. */
+bool search_run(db_t *db, arena_t *a, const search_params_t *p, search_result_t *out);
+/* Appends an HTML-escaped excerpt of the entity's body with the query's matches in <mark>; falls back
+ * to the beginning of the body when the query is empty or does not match the body. */
+bool search_snippet(db_t *db, int64_t id, const char *q, int max_tokens, buf_t *html);
+
+#endif

@@ -1,0 +1,408 @@
+/* test_search.c - content import, the search entry point, visibility, index in step with writes, facet
+ * counts against a brute-force count, snippets (issue 3 items 3-6; REQUIREMENTS B10, G30, G35). */
+#include "testutil.h"
+#include "dbtest.h"
+
+#include "content/entity.h"
+#include "content/import.h"
+#include "content/schema.h"
+#include "core/jtime.h"
+#include "core/log.h"
+#include "search/search.h"
+
+#define NOW 1790000000 /* 2026-09-21 */
+
+static schema_t *schema;
+
+static int
+setup(void **state)
+{
+	char err[512];
+	db_t *db = dbtest_open();
+
+	log_set_quiet(true);
+	if (db == NULL)
+		return -1;
+	schema = schema_load(".", "gunma", err, sizeof(err));
+	if (schema == NULL || !schema_sync_terms(schema, db, ".", err, sizeof(err))) {
+		print_error("schema: %s\n", err);
+		return -1;
+	}
+	*state = db;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	schema_free(schema);
+	dbtest_close(*state);
+	return 0;
+}
+
+static import_report_t
+import_csv(db_t *db, const char *csv, bool skip_bad)
+{
+	import_report_t rep;
+
+	import_entities(db, schema, "job", IMPORT_CSV, csv, strlen(csv), skip_bad, NOW, &rep);
+	return rep;
+}
+
+static const char HEADER[] = "title,company_name,description,occupation,employment,municipality,target,industry,status,listing_start,listing_end\n";
+
+static search_result_t
+find(db_t *db, arena_t *a, const char *q, bool staff)
+{
+	search_params_t p;
+	search_result_t r;
+
+	memset(&p, 0, sizeof(p));
+	p.type = "job";
+	p.q = q;
+	p.per_page = 100;
+	p.staff = staff;
+	p.facets = true;
+	p.now = NOW;
+	assert_true(search_run(db, a, &p, &r));
+	return r;
+}
+
+static void
+load_basic(db_t *db)
+{
+	char csv[4096];
+	import_report_t rep;
+
+	snprintf(csv, sizeof(csv), "%s"
+	    "法人営業職,上州商事,県内企業への提案営業です。,07,seishain,10201,新卒|既卒,I,,,\n"
+	    "ＩＴ営業（ソリューション）,赤城システム,ＳＥと同行します。,07,正社員,高崎市,,G,,,\n"
+	    "看護師（病棟）,榛名病院,手厚い看護体制です。,04,seishain,10203,既卒,P,,,\n"
+	    "ｴﾝｼﾞﾆｱ募集,利根テック,Java の開発。,02,keiyaku,10205,,G,,,\n"
+	    "一般事務,妙義工業,派遣社員として事務を担当。,06,haken,10201,,E,,,\n"
+	    "営業事務（下書き）,下書き社,まだ公開しない。,06,seishain,10201,,E,draft,,\n"
+	    "期限切れの営業,過去社,掲載が終わった求人。,07,seishain,10201,,E,,2026-01-01,2026-03-31\n"
+	    "これからの営業,未来社,まだ掲載前。,07,seishain,10201,,E,,2027-01-01,\n", HEADER);
+	rep = import_csv(db, csv, false);
+	if (rep.bad != 0)
+		print_error("%s\n", rep.errors.data);
+	assert_int_equal(rep.bad, 0);
+	assert_int_equal(rep.written, 8);
+	buf_free(&rep.errors);
+}
+
+static bool
+has_title(db_t *db, const search_result_t *r, const char *title)
+{
+	int i;
+
+	for (i = 0; i < r->nids; i++) {
+		db_stmt_t *st = db_prepare(db, "SELECT title FROM entities WHERE id = ?");
+		bool eq;
+		db_bind_i64(st, 1, r->ids[i]);
+		eq = db_step(st) == DB_ROW && strcmp(db_col_text(st, 0), title) == 0;
+		db_done(st);
+		if (eq)
+			return true;
+	}
+	return false;
+}
+
+static void
+test_keywords(void **state)
+{
+	db_t *db = *state;
+	arena_t a;
+	search_result_t r;
+
+	arena_init(&a, 65536, 0);
+	load_basic(db);
+	r = find(db, &a, "営業", false);
+	assert_int_equal(r.total, 2); /* draft, expired and future ones are not public */
+	assert_true(has_title(db, &r, "法人営業職"));
+	assert_true(has_title(db, &r, "ＩＴ営業（ソリューション）"));
+	r = find(db, &a, "営業", true);
+	assert_int_equal(r.total, 5); /* staff see every status and period */
+	r = find(db, &a, "it営業", false);
+	assert_int_equal(r.total, 1);
+	r = find(db, &a, "se", false);
+	assert_true(has_title(db, &r, "ＩＴ営業（ソリューション）"));
+	r = find(db, &a, "エンジニア", false);
+	assert_true(has_title(db, &r, "ｴﾝｼﾞﾆｱ募集"));
+	r = find(db, &a, "看", false);
+	assert_int_equal(r.total, 1);
+	r = find(db, &a, "事務 -派遣", false);
+	assert_int_equal(r.total, 0);
+	r = find(db, &a, "看護 OR 事務", false);
+	assert_int_equal(r.total, 2);
+	r = find(db, &a, "\"法人営業\"", false);
+	assert_int_equal(r.total, 1);
+	r = find(db, &a, "\"営業法人\"", false); /* a phrase keeps its order */
+	assert_int_equal(r.total, 0);
+	r = find(db, &a, "！？", false);
+	assert_int_equal(r.total, 0);
+	r = find(db, &a, "", false);
+	assert_int_equal(r.total, 5);
+	arena_free(&a);
+}
+
+static void
+test_facets_and_filters(void **state)
+{
+	db_t *db = *state;
+	arena_t a;
+	search_params_t p;
+	search_result_t r;
+	int i;
+	int64_t area_chumo = -1, muni_maebashi = -1;
+
+	arena_init(&a, 65536, 0);
+	load_basic(db);
+	r = find(db, &a, "", false);
+	for (i = 0; i < r.nfacets; i++) {
+		if (strcmp(r.facets[i].vocab, "area") == 0 && strcmp(r.facets[i].code, "chumo") == 0)
+			area_chumo = r.facets[i].count;
+		if (strcmp(r.facets[i].vocab, "municipality") == 0 && strcmp(r.facets[i].code, "10201") == 0)
+			muni_maebashi = r.facets[i].count;
+	}
+	/* 前橋市 (10201) x2 public, 伊勢崎 (10204)? none; 中毛 = 前橋 2 */
+	assert_int_equal(muni_maebashi, 2);
+	assert_int_equal(area_chumo, 2);
+
+	memset(&p, 0, sizeof(p));
+	p.type = "job";
+	p.per_page = 100;
+	p.facets = true;
+	p.now = NOW;
+	p.nfilters = 2;
+	p.filters[0].vocab = "area";
+	p.filters[0].codes[0] = "chumo";
+	p.filters[0].codes[1] = "tomo";
+	p.filters[0].ncodes = 2;
+	p.filters[1].vocab = "employment";
+	p.filters[1].codes[0] = "seishain";
+	p.filters[1].ncodes = 1;
+	assert_true(search_run(db, &a, &p, &r));
+	/* 中毛 or 東毛, and 正社員: 法人営業職 (前橋), 看護師 (桐生 = 東毛) */
+	assert_int_equal(r.total, 2);
+	arena_free(&a);
+}
+
+/* Brute force: for many random entities, the facet counts of a query equal a count in C. */
+static void
+test_facet_counts_brute_force(void **state)
+{
+	db_t *db = *state;
+	static const char *const words[] = { "営業", "看護", "事務", "介護", "製造" };
+	static const char *const munis[] = { "10201", "10202", "10203", "10204", "10205", "10206" };
+	static const char *const emps[] = { "seishain", "keiyaku", "part" };
+	struct row { int word, muni, emp; bool pub; } rows[90];
+	buf_t csv = BUF_INIT;
+	import_report_t rep;
+	arena_t a;
+	unsigned seed = 7;
+	int i, w, m, e;
+
+	buf_puts(&csv, HEADER);
+	for (i = 0; i < 90; i++) {
+		seed = seed * 1103515245u + 12345u;
+		rows[i].word = (int)((seed >> 8) % 5);
+		rows[i].muni = (int)((seed >> 12) % 6);
+		rows[i].emp = (int)((seed >> 16) % 3);
+		rows[i].pub = ((seed >> 20) % 4) != 0;
+		buf_printf(&csv, "%s担当 %d,社%d,%sの仕事です。,07,%s,%s,,E,%s,,\n", words[rows[i].word], i, i,
+		    words[rows[i].word], emps[rows[i].emp], munis[rows[i].muni], rows[i].pub ? "published" : "draft");
+	}
+	rep = import_csv(db, csv.data, false);
+	assert_int_equal(rep.bad, 0);
+	buf_free(&rep.errors);
+	buf_free(&csv);
+	arena_init(&a, 65536, 0);
+	for (w = 0; w < 5; w++) {
+		search_result_t r = find(db, &a, words[w], false);
+		int64_t want_total = 0, want_m[6] = { 0 }, want_e[3] = { 0 };
+		for (i = 0; i < 90; i++) {
+			if (rows[i].word != w || !rows[i].pub)
+				continue;
+			want_total++;
+			want_m[rows[i].muni]++;
+			want_e[rows[i].emp]++;
+		}
+		assert_int_equal(r.total, want_total);
+		for (m = 0; m < 6; m++) {
+			int64_t got = 0;
+			for (i = 0; i < r.nfacets; i++)
+				if (strcmp(r.facets[i].vocab, "municipality") == 0 && strcmp(r.facets[i].code, munis[m]) == 0)
+					got = r.facets[i].count;
+			assert_int_equal(got, want_m[m]);
+		}
+		for (e = 0; e < 3; e++) {
+			int64_t got = 0;
+			for (i = 0; i < r.nfacets; i++)
+				if (strcmp(r.facets[i].vocab, "employment") == 0 && strcmp(r.facets[i].code, emps[e]) == 0)
+					got = r.facets[i].count;
+			assert_int_equal(got, want_e[e]);
+		}
+	}
+	arena_free(&a);
+}
+
+static void
+test_index_in_step(void **state)
+{
+	db_t *db = *state;
+	arena_t a;
+	search_result_t r;
+	db_stmt_t *st;
+	int64_t id;
+
+	arena_init(&a, 65536, 0);
+	load_basic(db);
+	r = find(db, &a, "看護", false);
+	assert_int_equal(r.nids, 1);
+	id = r.ids[0];
+	/* a new title is found at once, the old one no longer */
+	st = db_prepare(db, "UPDATE entities SET title = '保育士（園児20名）' WHERE id = ?");
+	db_bind_i64(st, 1, id);
+	assert_int_equal(db_run(st), DB_DONE);
+	assert_int_equal(find(db, &a, "保育", false).total, 1);
+	assert_int_equal(find(db, &a, "病棟", false).total, 0);
+	/* status and period changes */
+	assert_true(entity_set_status(db, id, "archived", NOW));
+	assert_int_equal(find(db, &a, "保育", false).total, 0);
+	assert_int_equal(find(db, &a, "保育", true).total, 1);
+	assert_true(entity_set_status(db, id, "published", NOW));
+	assert_true(entity_set_listing(db, id, 0, NOW - 1, NOW));
+	assert_int_equal(find(db, &a, "保育", false).total, 0);
+	assert_true(entity_set_listing(db, id, 0, 0, NOW));
+	assert_int_equal(find(db, &a, "保育", false).total, 1);
+	/* a rolled-back change leaves the index as it was */
+	assert_true(db_begin_write(db));
+	assert_true(entity_delete(db, id));
+	assert_int_equal(find(db, &a, "保育", true).total, 0);
+	db_rollback(db);
+	assert_int_equal(find(db, &a, "保育", true).total, 1);
+	assert_true(entity_delete(db, id));
+	assert_int_equal(find(db, &a, "保育", true).total, 0);
+	arena_free(&a);
+}
+
+static void
+test_import_errors(void **state)
+{
+	db_t *db = *state;
+	char csv[2048];
+	import_report_t rep;
+
+	snprintf(csv, sizeof(csv), "%s"
+	    "良い行,社,内容,07,seishain,10201,,E,,,\n"
+	    ",社,内容,07,seishain,10201,,E,,,\n"
+	    "大阪の求人,社,内容,07,seishain,大阪市,,E,,,\n"
+	    "締切,社,内容,99,seishain,10201,,E,,2026-02-30,\n", HEADER);
+	rep = import_csv(db, csv, false);
+	assert_int_equal(rep.rows, 4);
+	assert_int_equal(rep.bad, 3);
+	assert_int_equal(rep.written, 0);
+	assert_non_null(strstr(rep.errors.data, "3行目: 「求人タイトル」を入力してください。"));
+	assert_non_null(strstr(rep.errors.data, "4行目: 「就業場所（市町村）」に「大阪市」という選択肢はありません。"));
+	assert_non_null(strstr(rep.errors.data, "5行目: 「職種」に「99」という選択肢はありません。"));
+	assert_non_null(strstr(rep.errors.data, "5行目: 「掲載開始日」"));
+	buf_free(&rep.errors);
+	{
+		db_stmt_t *st = db_prepare(db, "SELECT COUNT(*) FROM entities");
+		assert_int_equal(db_step(st), DB_ROW);
+		assert_int_equal(db_col_i64(st, 0), 0); /* nothing written */
+		db_done(st);
+	}
+	rep = import_csv(db, csv, true);
+	assert_int_equal(rep.written, 1);
+	buf_free(&rep.errors);
+	/* unknown column */
+	rep = import_csv(db, "title,no_such_field\nx,y\n", false);
+	assert_non_null(strstr(rep.errors.data, "1行目: 見出し「no_such_field」"));
+	assert_int_equal(rep.written, 0);
+	buf_free(&rep.errors);
+}
+
+static void
+test_import_jsonl_and_labels(void **state)
+{
+	db_t *db = *state;
+	const char *jsonl =
+	    "{\"求人タイトル\": \"介護職員\", \"企業名\": \"榛名会\", \"仕事の内容\": \"介護の仕事\", \"職種\": [\"08\"],"
+	    " \"雇用形態\": \"パート・アルバイト\", \"municipality\": [\"前橋市\", \"10202\"], \"deadline\": \"2027-03-31\"}\n"
+	    "\n"
+	    "{\"title\": \"bad\", \"unknown\": 1}\n"
+	    "not json\n";
+	import_report_t rep;
+	arena_t a;
+	search_result_t r;
+
+	import_entities(db, schema, "job", IMPORT_JSONL, jsonl, strlen(jsonl), true, NOW, &rep);
+	assert_int_equal(rep.written, 1);
+	assert_int_equal(rep.bad, 2);
+	assert_non_null(strstr(rep.errors.data, "3行目"));
+	assert_non_null(strstr(rep.errors.data, "4行目"));
+	buf_free(&rep.errors);
+	arena_init(&a, 65536, 0);
+	r = find(db, &a, "介護", false);
+	assert_int_equal(r.total, 1);
+	/* both municipalities and their areas (中毛, 西毛) are linked */
+	{
+		int i, areas = 0;
+		for (i = 0; i < r.nfacets; i++)
+			if (strcmp(r.facets[i].vocab, "area") == 0)
+				areas++;
+		assert_int_equal(areas, 2);
+	}
+	arena_free(&a);
+	assert_int_equal(import_guess_format("x.csv", "{", 1), IMPORT_CSV);
+	assert_int_equal(import_guess_format("x.jsonl", "a", 1), IMPORT_JSONL);
+	assert_int_equal(import_guess_format("-", " {", 2), IMPORT_JSONL);
+}
+
+static void
+test_snippet_escaped(void **state)
+{
+	db_t *db = *state;
+	char csv[1024];
+	import_report_t rep;
+	arena_t a;
+	search_result_t r;
+	buf_t html = BUF_INIT;
+
+	snprintf(csv, sizeof(csv), "%s"
+	    "安全な求人,社,\"<script>alert(1)</script> 営業の仕事 & \"\"引用\"\"\",07,seishain,10201,,E,,,\n", HEADER);
+	rep = import_csv(db, csv, false);
+	assert_int_equal(rep.written, 1);
+	buf_free(&rep.errors);
+	arena_init(&a, 65536, 0);
+	r = find(db, &a, "営業", false);
+	assert_int_equal(r.nids, 1);
+	assert_true(search_snippet(db, r.ids[0], "営業", 32, &html));
+	assert_null(strstr(html.data, "<script>"));
+	assert_non_null(strstr(html.data, "&lt;script&gt;"));
+	assert_non_null(strstr(html.data, "<mark>営業</mark>"));
+	assert_non_null(strstr(html.data, "&amp;"));
+	buf_clear(&html);
+	assert_true(search_snippet(db, r.ids[0], "", 32, &html));
+	assert_non_null(strstr(html.data, "&lt;script&gt;"));
+	buf_free(&html);
+	arena_free(&a);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_keywords, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_facets_and_filters, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_facet_counts_brute_force, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_index_in_step, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_import_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_import_jsonl_and_labels, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_snippet_escaped, setup, teardown),
+	};
+
+	return cmocka_run_group_tests_name("search", tests, NULL, NULL);
+}
