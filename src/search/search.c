@@ -74,7 +74,7 @@ from_where(sql_t *q, const search_params_t *p, const search_query_t *sq)
 	int i, j;
 
 	if (sq->match.len > 0) {
-		buf_puts(&q->text, " FROM entity_fts JOIN entities e ON e.id = entity_fts.rowid WHERE entity_fts MATCH ?");
+		buf_puts(&q->text, " FROM entity_fts CROSS JOIN entities e ON e.id = entity_fts.rowid WHERE entity_fts MATCH ?");
 		bind_s(q, sq->match.data);
 		buf_puts(&q->text, " AND e.type = ?");
 	} else {
