@@ -14,7 +14,8 @@
  * --reps timed runs (BENCH_REPS, default 50). A query stops early once it has spent its budget
  * (BENCH_QUERY_BUDGET_S, default 5 s) after BENCH_MIN_REPS (3) runs; a query whose warm-up alone
  * exceeds the budget is timed once, so a pathological query cannot stall the benchmark for hours.
- * Each query is also timed without facet counts (ids page + total) to show what the counts cost.
+ * Each query is also timed without facet counts (ids page + total) to show what the counts cost,
+ * unless it was too slow to repeat.
  * The last lines are key=value figures for scripts.
  *
  * --data DIR keeps the database (it must not hold one yet, except with --queries-only, which reuses it
@@ -382,8 +383,11 @@ run_query(db_t *db, arena_t *a, const bench_query_t *bq, const settings_t *cfg, 
 	qs->n = n;
 	qsort(qs->ms, n, sizeof(double), cmp_double);
 
-	/* the same without facet counts: ids page and total only */
+	/* the same without facet counts: ids page and total only (not for a query too slow to repeat) */
 	fill_params(&p, bq, now, false);
+	qs->nofacet_p50 = -1;
+	if (warm > (double)cfg->budget_s * 1000)
+		return true;
 	for (k = 0; k < NOFACET_REPS && k < n; k++)
 		if ((nf[k] = timed_run(db, a, &p, &res)) < 0)
 			return false;
@@ -411,9 +415,12 @@ run_queries(db_t *db, const settings_t *cfg, double *p50, double *p99)
 			goto done;
 		}
 		describe(&queries[k], desc, sizeof(desc));
-		printf("%-11s %s%*s %8lld %5zu %9.2f %9.2f %11.2f\n", queries[k].cls, desc, pad(desc, 44), "",
-		    (long long)qs[k].total, qs[k].n, percentile(qs[k].ms, qs[k].n, 50), percentile(qs[k].ms, qs[k].n, 99),
-		    qs[k].nofacet_p50);
+		printf("%-11s %s%*s %8lld %5zu %9.2f %9.2f ", queries[k].cls, desc, pad(desc, 44), "",
+		    (long long)qs[k].total, qs[k].n, percentile(qs[k].ms, qs[k].n, 50), percentile(qs[k].ms, qs[k].n, 99));
+		if (qs[k].nofacet_p50 >= 0)
+			printf("%11.2f\n", qs[k].nofacet_p50);
+		else
+			printf("%11s\n", "-");
 		fflush(stdout);
 	}
 
@@ -536,7 +543,7 @@ main(int argc, char **argv)
 		}
 	} else {
 		tmp = getenv("TMPDIR");
-		i = snprintf(data_dir, sizeof(data_dir), "%s/tsunagu-search-bench.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+		i = snprintf(data_dir, sizeof(data_dir), "%s/search-bench.XXXXXX", tmp && *tmp ? tmp : "/tmp");
 		if (i < 0 || (size_t)i >= sizeof(data_dir) || mkdtemp(data_dir) == NULL) {
 			fprintf(stderr, "search-bench: cannot create a temporary directory: %s\n", strerror(errno));
 			return 1;

@@ -16,7 +16,7 @@ seed=${BENCH_SEED:-1}
 for b in build/bench/search-gen build/bench/search-bench; do
 	[ -x "$b" ] || { echo "bench-search: $b is missing (run make bench-search)" >&2; exit 1; }
 done
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/tsunagu-bench-search.XXXXXX")
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/search-bench.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM
 echo "bench-search: $n offers (seed $seed), $(nproc) cores, $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1)"
