@@ -22,6 +22,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -35,7 +37,7 @@ static const char usage[] =
     "  tsunagu user add [--data DIR] --kind KIND --login ID --email ADDRESS [--department CODE] [--name NAME]\n"
     "                   (the password is read from standard input)\n"
     "  tsunagu audit verify [--data DIR]\n"
-    "  tsunagu import [--data DIR] [--site NAME] --type TYPE [--skip-bad] FILE   (CSV or JSON Lines)\n"
+    "  tsunagu import [--data DIR] [--site NAME] --type TYPE [--skip-bad] FILE   (CSV or JSON Lines file)\n"
     "  tsunagu search [--data DIR] [--site NAME] --type TYPE [--facet VOCAB=CODE ...] [--sort relevance|newest|deadline]\n"
     "                 [--staff] [--page N] [QUERY]\n";
 
@@ -53,6 +55,7 @@ struct opts {
 static int
 parse_opts(int argc, char **argv, int start, struct opts *o)
 {
+	bool rest = false;
 	int i;
 
 	for (i = start; i < argc; i++) {
@@ -70,7 +73,12 @@ parse_opts(int argc, char **argv, int start, struct opts *o)
 			o->facets[o->nfacets++] = argv[++i];
 			continue;
 		}
-		if (a[0] != '-' || strcmp(a, "-") == 0 || (i > start && strcmp(argv[i - 1], "--") == 0)) {
+		if (strcmp(a, "--") == 0 && !rest) {
+			rest = true; /* everything after -- is an argument */
+			continue;
+		}
+		/* options all start with "--": "-派遣" is a query word, "-" standard input */
+		if (rest || strncmp(a, "--", 2) != 0) {
 			if (o->nargs >= (int)(sizeof(o->args) / sizeof(o->args[0]))) {
 				fprintf(stderr, "tsunagu: too many arguments\n");
 				return -1;
@@ -196,27 +204,26 @@ cmd_migrate(db_t *db)
 	return 0;
 }
 
-/* Reads a file named by the operator on the command line (never by a request). */
+/* Maps a file named by the operator on the command line (never by a request); files of any size. */
 static char *
 read_input(const char *path, size_t *len)
 {
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rbe");
-	buf_t b = BUF_INIT;
-	char chunk[65536];
-	size_t n;
+	struct stat st;
+	void *p;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
-	if (f == NULL)
+	if (fd < 0)
 		return NULL;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (!buf_append(&b, chunk, n))
-			break;
-	if (f != stdin)
-		fclose(f);
-	if (b.oom) {
-		buf_free(&b);
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0) {
+		close(fd);
 		return NULL;
 	}
-	return buf_steal(&b, len);
+	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED)
+		return NULL;
+	*len = (size_t)st.st_size;
+	return p;
 }
 
 static int
@@ -233,11 +240,11 @@ cmd_import(db_t *db, const struct opts *o)
 		return 2;
 	}
 	if ((data = read_input(o->args[0], &len)) == NULL) {
-		fprintf(stderr, "tsunagu: cannot read %s\n", o->args[0]);
+		fprintf(stderr, "tsunagu: cannot read %s (a non-empty regular file is needed)\n", o->args[0]);
 		return 1;
 	}
 	if ((s = load_schema()) == NULL) {
-		free(data);
+		munmap(data, len);
 		return 1;
 	}
 	ok = import_entities(db, s, o->type, import_guess_format(o->args[0], data, len), data, len, o->skip_bad,
@@ -249,7 +256,7 @@ cmd_import(db_t *db, const struct opts *o)
 	    rep.bad > 0 && !o->skip_bad ? " (nothing written; fix the rows or use --skip-bad)" : "");
 	buf_free(&rep.errors);
 	schema_free(s);
-	free(data);
+	munmap(data, len);
 	return ok ? 0 : 1;
 }
 
