@@ -48,9 +48,9 @@ CREATE INDEX entity_terms_term ON entity_terms (term_id, entity_id);
 
 CREATE VIRTUAL TABLE entity_fts USING fts5(title, body, content = 'entities', content_rowid = 'id', tokenize = 'tsunagu');
 
-CREATE TRIGGER entities_fts_insert AFTER INSERT ON entities BEGIN
-	INSERT INTO entity_fts (rowid, title, body) VALUES (new.id, new.title, new.body);
-END;
+-- Inserts are indexed by entity_insert() itself, in the same transaction: an AFTER INSERT trigger makes
+-- FTS5 flush its pending terms at every statement savepoint, which made bulk imports four times slower
+-- (docs/bench.md). Updates and deletes, which are rare, stay with triggers.
 CREATE TRIGGER entities_fts_delete AFTER DELETE ON entities BEGIN
 	INSERT INTO entity_fts (entity_fts, rowid, title, body) VALUES ('delete', old.id, old.title, old.body);
 END;
