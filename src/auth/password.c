@@ -61,19 +61,6 @@ static const char32_t *const runs[] = {
 	U"ぬふあうえおやゆよわほへたていすかんなにらせちとしはきくまのりれけむつさそひこみもねるめろ",
 };
 
-static uint64_t
-fnv1a(const char *s, size_t n)
-{
-	uint64_t h = 14695981039346656037ull;
-	size_t   i;
-
-	for (i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ull;
-	}
-	return h;
-}
-
 /* Folds in[0..n) into out (at least n bytes; may be in itself); returns the folded length. */
 static size_t
 fold(const char *in, size_t n, char *out)
@@ -202,7 +189,7 @@ common_has(const common_set_t *set, const char *s, size_t n)
 
 	if (set == NULL || set->count == 0)
 		return false;
-	for (i = (size_t)fnv1a(s, n) & set->mask; set->slot[i] != NULL; i = (i + 1) & set->mask)
+	for (i = (size_t)str_hash64(s, n) & set->mask; set->slot[i] != NULL; i = (i + 1) & set->mask)
 		if (strncmp(set->slot[i], s, n) == 0 && set->slot[i][n] == '\0')
 			return true;
 	return false;
@@ -229,7 +216,7 @@ common_grow(common_set_t *set)
 	for (i = 0; i <= set->mask; i++) {
 		if (set->slot[i] == NULL)
 			continue;
-		for (j = (size_t)fnv1a(set->slot[i], strlen(set->slot[i])) & (cap - 1); slot[j] != NULL;
+		for (j = (size_t)str_hash64(set->slot[i], strlen(set->slot[i])) & (cap - 1); slot[j] != NULL;
 		    j = (j + 1) & (cap - 1))
 			;
 		slot[j] = set->slot[i];
@@ -250,7 +237,7 @@ common_add(common_set_t *set, const char *s, size_t n)
 		return true;
 	if ((set->count + 1) * 2 > set->mask + 1 && !common_grow(set))
 		return false;
-	for (i = (size_t)fnv1a(s, n) & set->mask; set->slot[i] != NULL; i = (i + 1) & set->mask)
+	for (i = (size_t)str_hash64(s, n) & set->mask; set->slot[i] != NULL; i = (i + 1) & set->mask)
 		;
 	set->slot[i] = s;
 	set->count++;

@@ -150,7 +150,7 @@ str_hash32(const char *s)
 uint64_t
 str_hash64(const char *s, size_t n)
 {
-	uint64_t h = 1469598103934665603ULL;
+	uint64_t h = 14695981039346656037ULL;
 	size_t   i;
 
 	for (i = 0; i < n; i++) {
