@@ -30,19 +30,7 @@ account_login_valid(const char *login)
 bool
 account_email_valid(const char *email)
 {
-	size_t n = strlen(email), i;
-	const char *at = strchr(email, '@');
-
-	if (n < 3 || n > EMAIL_MAX || at == NULL || at == email || strchr(at + 1, '@') != NULL)
-		return false;
-	if (strchr(at + 1, '.') == NULL || at[1] == '.' || email[n - 1] == '.')
-		return false;
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)email[i];
-		if (c <= 0x20 || c >= 0x7f || strchr("\"(),:;<>[\\]", c) != NULL)
-			return false;
-	}
-	return true;
+	return str_email_valid(email);
 }
 
 const char *

@@ -144,20 +144,6 @@ parse_date(const char *v, int64_t *out)
 }
 
 static bool
-email_ok(const char *s)
-{
-	const char *at = strchr(s, '@');
-	size_t n = strlen(s);
-
-	if (at == NULL || at == s || n > 254 || strchr(at + 1, '@') || !strchr(at + 1, '.'))
-		return false;
-	for (; *s; s++)
-		if ((unsigned char)*s <= 0x20 || (unsigned char)*s >= 0x7f || strchr("\"(),:;<>[\\]", *s))
-			return false;
-	return true;
-}
-
-static bool
 check_value(db_t *db, const schema_field_t *f, const char *v, entity_ready_t *e, json_t *fields, buf_t *errors)
 {
 	char msg[200];
@@ -218,7 +204,7 @@ check_value(db_t *db, const schema_field_t *f, const char *v, entity_ready_t *e,
 		json_object_set_new(fields, f->name, json_stringn(v, n));
 		return true;
 	case F_EMAIL:
-		if (!email_ok(v)) {
+		if (!str_email_valid(v)) {
 			add_error(errors, f, "の形式が正しくありません。");
 			return false;
 		}

@@ -171,3 +171,21 @@ str_errf(char *err, size_t errlen, const char *fmt, ...)
 	(void)vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
 }
+
+bool
+str_email_valid(const char *email)
+{
+	size_t n = strlen(email), i;
+	const char *at = strchr(email, '@');
+
+	if (n < 3 || n > STR_EMAIL_MAX || at == NULL || at == email || strchr(at + 1, '@') != NULL)
+		return false;
+	if (strchr(at + 1, '.') == NULL || at[1] == '.' || email[n - 1] == '.')
+		return false;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)email[i];
+		if (c <= 0x20 || c >= 0x7f || strchr("\"(),:;<>[\\]", c) != NULL)
+			return false;
+	}
+	return true;
+}

@@ -18,6 +18,10 @@ bool   str_has_prefix(const char *s, const char *prefix);
 bool   str_contains_ci(const char *hay, size_t n, const char *needle, size_t m);
 /* Copies at most dstsize-1 bytes; returns false when truncated. */
 bool   str_copy(char *dst, size_t dstsize, const char *src);
+#define STR_EMAIL_MAX 254
+/* A plain mailbox address (local@domain.tld): no spaces, controls, quotes or specials that could reach
+ * a mail header; at most STR_EMAIL_MAX bytes. */
+bool     str_email_valid(const char *s);
 /* FNV-1a hashes, for hash tables (not for anything secret). */
 uint32_t str_hash32(const char *s);
 uint64_t str_hash64(const char *s, size_t n);

@@ -127,16 +127,28 @@ client_ip(req_t *r)
 	}
 }
 
+/* True when Accept-Encoding lists gzip (or *) without q=0. */
 static bool
 accepts_gzip(req_t *r)
 {
-	const char *ae = http_header(r, "Accept-Encoding");
+	const char *p = http_header(r, "Accept-Encoding");
 
-	/* "gzip;q=0" is a refusal; anything else naming gzip is taken as acceptance */
-	if (ae == NULL || strstr(ae, "gzip") == NULL)
-		return false;
-	return strstr(ae, "gzip;q=0,") == NULL && !(strstr(ae, "gzip;q=0") != NULL &&
-	    strstr(ae, "gzip;q=0")[8] == '\0');
+	while (p != NULL && *p != '\0') {
+		size_t len, name;
+		const char *q;
+		p += strspn(p, " ,");
+		len = strcspn(p, ",");
+		name = strcspn(p, " ;,");
+		if ((name == 4 && strncasecmp(p, "gzip", 4) == 0) || (name == 1 && *p == '*')) {
+			q = memmem(p, len, "q=", 2);
+			/* q=0, q=0.0, q=0.000 refuse; any other weight accepts */
+			if (q == NULL || strspn(q + 2, "0.") < strcspn(q + 2, " ,;"))
+				return true;
+			return false;
+		}
+		p += len;
+	}
+	return false;
 }
 
 static void

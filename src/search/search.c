@@ -220,9 +220,8 @@ search_run(db_t *db, arena_t *a, const search_params_t *p, search_result_t *out)
 	memset(out, 0, sizeof(*out));
 	if (!search_query_parse(q, strlen(q), &sq))
 		return false;
-	if (sq.match.len == 0 && sq.nterms == 0 && q[0] != '\0' && strspn(q, " \t\xe3\x80\x80") != strlen(q) &&
-	    sq.exclude.len == 0) {
-		/* words were typed but none is searchable (only punctuation): nothing matches */
+	/* words were typed (anything but spaces, U+3000 included) yet none is searchable: nothing matches */
+	if (sq.match.len == 0 && sq.exclude.len == 0 && q[strspn(q, " \t\xe3\x80\x80")] != '\0') {
 		out->empty_query = true;
 		search_query_free(&sq);
 		return true;

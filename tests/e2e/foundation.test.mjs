@@ -75,6 +75,14 @@ describe('foundation', () => {
     }
     const home = await raw(srv.url, '/', { headers: { 'Accept-Encoding': 'gzip' } });
     assert.equal(home.headers['content-type'], 'text/html; charset=utf-8');
+    for (const refuse of ['gzip;q=0', 'gzip; q=0.0, identity', 'br, gzip;q=0']) {
+      const r = await raw(srv.url, '/', { headers: { 'Accept-Encoding': refuse } });
+      assert.equal(r.headers['content-encoding'], undefined, refuse);
+    }
+    for (const take of ['deflate, gzip;q=0.5', '*', 'GZIP']) {
+      const r = await raw(srv.url, '/', { headers: { 'Accept-Encoding': take } });
+      assert.equal(r.headers['content-encoding'], 'gzip', take);
+    }
     const plain = await raw(srv.url, '/');
     assert.equal(plain.headers['content-encoding'], undefined);
     assert.match(plain.body.toString('utf8'), /<html lang="ja">/);

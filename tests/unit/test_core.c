@@ -525,6 +525,22 @@ test_str_compare(void **state)
 }
 
 static void
+test_str_email_valid(void **state)
+{
+	(void)state;
+	assert_true(str_email_valid("tanaka@pref.gunma.lg.jp"));
+	assert_false(str_email_valid("a@x.jp\r\nBcc: b@y.jp")); /* SECURITY.md item 8 */
+	assert_false(str_email_valid("a b@x.jp"));
+	assert_false(str_email_valid("@x.jp"));
+	assert_false(str_email_valid("a@@x.jp"));
+	assert_false(str_email_valid("a@x"));
+	assert_false(str_email_valid("a@.jp"));
+	assert_false(str_email_valid("a@x.jp."));
+	assert_false(str_email_valid("\"a\"@x.jp"));
+	assert_false(str_email_valid("田中@x.jp"));
+}
+
+static void
 test_str_copy(void **state)
 {
 	char dst[4];
@@ -563,6 +579,7 @@ main(void)
 		cmocka_unit_test(test_buf_logsafe),
 		cmocka_unit_test(test_buf_json),
 		cmocka_unit_test(test_str_to_i64),
+		cmocka_unit_test(test_str_email_valid),
 		cmocka_unit_test(test_str_utf8_valid),
 		cmocka_unit_test(test_str_utf8_len),
 		cmocka_unit_test(test_str_compare),
