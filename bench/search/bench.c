@@ -1,13 +1,15 @@
 /*
  * bench.c - the search benchmark (issue 3 item 7).
  *
- *   search-bench [--root DIR] [--data DIR] [--reps N] [--optimize] [--build-only] FILE.jsonl
+ *   search-bench [--root DIR] [--data DIR] [--reps N] [--build-only] FILE.jsonl
  *   search-bench [--root DIR] --data DIR [--reps N] --queries-only
  *
  * The build: a fresh database made the way `tsunagu migrate` makes it (migrations, then the site's
  * vocabularies), then FILE (job offers from bench/search/gen.c) imported in one import_entities call,
- * the way `tsunagu import` does. The full-text index is kept by triggers inside that transaction, so
- * the import time is the index build time. The database size is taken after a WAL checkpoint.
+ * the way `tsunagu import` does, then the in-memory index built from the database the way a server
+ * builds it at start-up (search_warm). The build time is the sum of the two (build_s=; import_s= and
+ * index_s= apart). The database size is taken after a WAL checkpoint; index_mb= is the memory the
+ * index holds. With --queries-only the index is built from the existing database (index_s=).
  *
  * The queries: a fixed set in classes, each run through search_run exactly as a public list page
  * runs it (facets on, 20 per page, relevance, public visibility, now), one warm-up run and then up to
@@ -20,8 +22,7 @@
  *
  * --data DIR keeps the database (it must not hold one yet, except with --queries-only, which reuses it
  * and skips the build: the quick loop while working on search.c). Without --data a directory is made
- * under $TMPDIR (or /tmp) and removed at the end. --optimize runs FTS5's 'optimize' after the import
- * and reports its time apart (optimize_s=): a diagnosis, not what the product does.
+ * under $TMPDIR (or /tmp) and removed at the end.
  */
 #include "content/import.h"
 #include "content/schema.h"
@@ -134,8 +135,9 @@ typedef struct query_stats {
 
 typedef struct build_stats {
 	int64_t rows;
-	double  build_s, ckpt_s, optimize_s;
-	int64_t db_bytes, fts_bytes, published;
+	double  import_s, index_s, ckpt_s;
+	int64_t db_bytes, published;
+	search_stats_t index;
 } build_stats_t;
 
 static double
@@ -232,7 +234,7 @@ describe(const bench_query_t *bq, char *out, size_t n)
 /* ---- the build ---- */
 
 static bool
-build(db_t *db, const char *root, const char *file, const char *db_path, bool optimize, build_stats_t *bs)
+build(db_t *db, const char *root, const char *file, const char *db_path, build_stats_t *bs)
 {
 	char err[1024] = "";
 	schema_t *s = NULL;
@@ -273,16 +275,8 @@ build(db_t *db, const char *root, const char *file, const char *db_path, bool op
 		    (long long)rep.bad, rep.errors.data ? rep.errors.data : "");
 		goto done;
 	}
-	bs->build_s = now_s() - t0;
+	bs->import_s = now_s() - t0;
 	bs->rows = rep.written;
-	if (optimize) {
-		t0 = now_s();
-		if (db_exec(db, "INSERT INTO entity_fts (entity_fts) VALUES ('optimize')") != DB_DONE) {
-			fprintf(stderr, "search-bench: FTS5 optimize failed\n");
-			goto done;
-		}
-		bs->optimize_s = now_s() - t0;
-	}
 	t0 = now_s();
 	if (db_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)") != DB_DONE) {
 		fprintf(stderr, "search-bench: checkpoint failed\n");
@@ -303,13 +297,6 @@ static void
 sizes(db_t *db, const char *db_path, build_stats_t *bs)
 {
 	bs->db_bytes = file_size(db_path);
-	/* dbstat is optional in SQLite builds; the FTS5 shadow tables' own payload is the fallback */
-	bs->fts_bytes = -1;
-	if (query_i64(db, "SELECT COUNT(*) FROM pragma_module_list WHERE name = 'dbstat'") == 1)
-		bs->fts_bytes = query_i64(db, "SELECT SUM(pgsize) FROM dbstat WHERE name LIKE 'entity_fts%'");
-	if (bs->fts_bytes < 0)
-		bs->fts_bytes = query_i64(db, "SELECT (SELECT SUM(length(block)) FROM entity_fts_data) + "
-		    "(SELECT SUM(length(sz)) FROM entity_fts_docsize)");
 	bs->published = query_i64(db, "SELECT COUNT(*) FROM entities WHERE status = 'published'");
 	if (bs->rows == 0)
 		bs->rows = query_i64(db, "SELECT COUNT(*) FROM entities");
@@ -483,7 +470,7 @@ remove_data(const char *dir)
 static int
 usage(void)
 {
-	fputs("usage: search-bench [--root DIR] [--data DIR] [--reps N] [--optimize] [--build-only] FILE.jsonl\n"
+	fputs("usage: search-bench [--root DIR] [--data DIR] [--reps N] [--build-only] FILE.jsonl\n"
 	      "       search-bench [--root DIR] --data DIR [--reps N] --queries-only\n", stderr);
 	return 2;
 }
@@ -494,7 +481,7 @@ main(int argc, char **argv)
 	const char *root = ".", *data_arg = NULL, *file = NULL, *tmp;
 	char data_dir[4096], db_path[4200];
 	settings_t cfg = { DEFAULT_REPS, DEFAULT_MIN_REPS, DEFAULT_BUDGET_S };
-	bool optimize = false, build_only = false, queries_only = false, made_dir = false;
+	bool build_only = false, queries_only = false, made_dir = false;
 	build_stats_t bs;
 	double p50[NELEM(classes)], p99[NELEM(classes)];
 	db_t *db = NULL;
@@ -512,9 +499,7 @@ main(int argc, char **argv)
 			if (!str_to_i64(argv[++i], 1, MAX_REPS, &x))
 				return usage();
 			cfg.reps = (long)x;
-		} else if (strcmp(argv[i], "--optimize") == 0)
-			optimize = true;
-		else if (strcmp(argv[i], "--build-only") == 0)
+		} else if (strcmp(argv[i], "--build-only") == 0)
 			build_only = true;
 		else if (strcmp(argv[i], "--queries-only") == 0)
 			queries_only = true;
@@ -523,7 +508,7 @@ main(int argc, char **argv)
 		else
 			return usage();
 	}
-	if ((queries_only && (file != NULL || data_arg == NULL || build_only || optimize)) || (!queries_only && file == NULL))
+	if ((queries_only && (file != NULL || data_arg == NULL || build_only)) || (!queries_only && file == NULL))
 		return usage();
 	if (!env_long("BENCH_REPS", 1, MAX_REPS, &cfg.reps) || !env_long("BENCH_MIN_REPS", 1, MAX_REPS, &cfg.min_reps) ||
 	    !env_long("BENCH_QUERY_BUDGET_S", 1, 3600, &cfg.budget_s))
@@ -561,22 +546,25 @@ main(int argc, char **argv)
 		goto done;
 	}
 	printf("search-bench: data in %s, %ld CPU(s)\n", data_dir, sysconf(_SC_NPROCESSORS_ONLN));
-	if (!queries_only && !build(db, root, file, db_path, optimize, &bs))
+	if (!queries_only && !build(db, root, file, db_path, &bs))
 		goto done;
 	sizes(db, db_path, &bs);
-	if (!queries_only) {
-		printf("build: %lld rows imported in %.2f s (%.0f rows/s), checkpoint %.2f s", (long long)bs.rows,
-		    bs.build_s, (double)bs.rows / bs.build_s, bs.ckpt_s);
-		if (optimize)
-			printf(", FTS5 optimize %.2f s", bs.optimize_s);
-		printf("\n");
+	{
+		double t0 = now_s();
+		if (!search_warm(db, TYPE)) {
+			fprintf(stderr, "search-bench: cannot build the index\n");
+			goto done;
+		}
+		bs.index_s = now_s() - t0;
+		search_stats(TYPE, &bs.index);
 	}
-	printf("size: database %.1f MB, %lld rows (%lld published)", (double)bs.db_bytes / 1048576.0,
+	if (!queries_only)
+		printf("build: %lld rows imported in %.2f s (%.0f rows/s), checkpoint %.2f s\n", (long long)bs.rows,
+		    bs.import_s, (double)bs.rows / bs.import_s, bs.ckpt_s);
+	printf("index: %u documents, %u distinct tokens, %.1f MB in memory, built in %.2f s\n", bs.index.docs,
+	    bs.index.tokens, (double)bs.index.bytes / 1048576.0, bs.index_s);
+	printf("size: database %.1f MB, %lld rows (%lld published)\n\n", (double)bs.db_bytes / 1048576.0,
 	    (long long)bs.rows, (long long)bs.published);
-	if (bs.fts_bytes >= 0)
-		printf(", FTS5 index %.1f MB (%.0f %%)", (double)bs.fts_bytes / 1048576.0,
-		    bs.db_bytes > 0 ? 100.0 * (double)bs.fts_bytes / (double)bs.db_bytes : 0.0);
-	printf("\n\n");
 	fflush(stdout);
 
 	if (!build_only && !run_queries(db, &cfg, p50, p99))
@@ -584,15 +572,13 @@ main(int argc, char **argv)
 
 	printf("\n");
 	if (!queries_only) {
-		printf("build_s=%.2f\n", bs.build_s);
-		printf("rows_per_s=%.0f\n", (double)bs.rows / bs.build_s);
-		if (optimize)
-			printf("optimize_s=%.2f\n", bs.optimize_s);
+		printf("build_s=%.2f\n", bs.import_s + bs.index_s);
+		printf("import_s=%.2f\n", bs.import_s);
 	}
+	printf("index_s=%.2f\n", bs.index_s);
 	printf("rows=%lld\n", (long long)bs.rows);
-	printf("index_mb=%.1f\n", (double)bs.db_bytes / 1048576.0);
-	if (bs.fts_bytes >= 0)
-		printf("fts_mb=%.1f\n", (double)bs.fts_bytes / 1048576.0);
+	printf("index_mb=%.1f\n", (double)bs.index.bytes / 1048576.0);
+	printf("db_mb=%.1f\n", (double)bs.db_bytes / 1048576.0);
 	if (!build_only) {
 		for (c = 0; c < NELEM(classes); c++)
 			printf("p50_ms_%s=%.2f\n", classes[c], p50[c]);
@@ -601,6 +587,7 @@ main(int argc, char **argv)
 	}
 	rc = 0;
 done:
+	search_reset();
 	db_close(db);
 	if (made_dir)
 		remove_data(data_dir);

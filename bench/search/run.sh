@@ -2,7 +2,7 @@
 # Search benchmark (issue 3 item 7): generates N job offers and runs the search benchmark on them in a
 # fresh temporary data directory. Builds nothing itself; `make bench-search` builds and calls it.
 #
-#   bench/search/run.sh [N] [search-bench options, e.g. --optimize]
+#   bench/search/run.sh [N] [search-bench options, e.g. --build-only]
 #
 # N defaults to $BENCH_N, else 100000. BENCH_SEED (default 1) picks the generated data; BENCH_REPS,
 # BENCH_MIN_REPS and BENCH_QUERY_BUDGET_S are read by search-bench. The last lines are key=value figures.

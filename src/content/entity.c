@@ -359,14 +359,6 @@ entity_insert(db_t *db, const entity_ready_t *e, int64_t now, int64_t *id)
 	if (db_run(st) != DB_DONE)
 		return false;
 	*id = db_last_id(db);
-	st = db_prepare(db, "INSERT INTO entity_fts (rowid, title, body) VALUES (?, ?, ?)");
-	if (st == NULL)
-		return false;
-	db_bind_i64(st, 1, *id);
-	db_bind_str(st, 2, e->title);
-	db_bind_text(st, 3, e->body.data ? e->body.data : "", e->body.len);
-	if (db_run(st) != DB_DONE)
-		return false;
 	for (i = 0; i < e->nterms; i++) {
 		st = db_prepare(db, "INSERT INTO entity_terms (entity_id, term_id) VALUES (?, ?)");
 		if (st == NULL)

@@ -1,6 +1,6 @@
 /*
  * entity.h - entities of schema types: validation of raw field values (from a form, CSV or JSON), and
- * writes that keep the full-text index and the term links in step in the same transaction.
+ * writes of entities and their term links (triggers log each change for the search index, search.h).
  */
 #ifndef TSUNAGU_ENTITY_H
 #define TSUNAGU_ENTITY_H
@@ -46,8 +46,7 @@ typedef struct entity_ready {
  * to errors, separated by newlines, and returns false. */
 bool entity_validate(db_t *db, const entity_draft_t *d, entity_ready_t *out, buf_t *errors);
 void entity_ready_free(entity_ready_t *e);
-/* Inserts inside the caller's transaction (term links and the index row go with it). Every insert into
- * entities must go through here: the full-text row is written by this function, not by a trigger. */
+/* Inserts inside the caller's transaction (the term links go with it). */
 bool entity_insert(db_t *db, const entity_ready_t *e, int64_t now, int64_t *id);
 bool entity_set_status(db_t *db, int64_t id, const char *status, int64_t now);
 bool entity_set_listing(db_t *db, int64_t id, int64_t start, int64_t end, int64_t now);

@@ -54,6 +54,8 @@ bool        db_begin(db_t *db);
 bool        db_begin_write(db_t *db);
 bool        db_commit(db_t *db);
 void        db_rollback(db_t *db);
+/* True while a transaction is open on this connection (its reads see its own uncommitted writes). */
+bool        db_in_transaction(db_t *db);
 
 int64_t     db_last_id(db_t *db);
 int64_t     db_changes(db_t *db);

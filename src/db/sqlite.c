@@ -280,6 +280,12 @@ db_begin(db_t *db)
 }
 
 bool
+db_in_transaction(db_t *db)
+{
+	return !sqlite3_get_autocommit(db->conn);
+}
+
+bool
 db_begin_write(db_t *db)
 {
 	return db_exec(db, "BEGIN IMMEDIATE") == DB_DONE;

@@ -21,6 +21,7 @@ typedef enum { ITEM_TERM, ITEM_OR } item_kind_t;
 typedef struct item {
 	item_kind_t kind;
 	size_t      off, len;  /* the term's FTS5 string in the parser's scratch buffer */
+	int         word;      /* its index in search_query_t.words */
 } item_t;
 
 typedef struct parser {
@@ -28,6 +29,7 @@ typedef struct parser {
 	size_t      n, pos;
 	buf_t       terms;    /* FTS5 strings of the kept terms, back to back */
 	buf_t       one;      /* the term being built */
+	buf_t       raw;      /* its tokens, NUL-terminated, back to back */
 	item_t      items[QUERY_MAX_ITEMS];
 	int         nitems;
 	int         nkept;    /* terms kept, excluded ones included */
@@ -112,9 +114,11 @@ term_token(void *ctx, token_kind_t kind, const char *tok, size_t len, size_t sta
 			buf_putc(&p->one, '"');
 		buf_putc(&p->one, tok[i]);
 	}
+	buf_append(&p->raw, tok, len);
+	buf_putc(&p->raw, '\0');
 	p->ntok++;
 	p->last_unigram = kind == TOKEN_UNIGRAM;
-	return p->one.oom ? -1 : 0;
+	return p->one.oom || p->raw.oom ? -1 : 0;
 }
 
 static void
@@ -129,8 +133,10 @@ static bool
 add_term(parser_t *p, size_t start, size_t end, bool exclude)
 {
 	buf_t *dst;
+	query_word_t *w;
 
 	buf_clear(&p->one);
+	buf_clear(&p->raw);
 	p->ntok = 0;
 	p->last_unigram = false;
 	if (!buf_putc(&p->one, '"'))
@@ -150,6 +156,15 @@ add_term(parser_t *p, size_t start, size_t end, bool exclude)
 	if (p->one.oom)
 		return false;
 	p->nkept++;
+	w = &p->out->words[p->out->nwords];
+	w->off = (unsigned)p->out->toks.len;
+	w->ntok = (unsigned)p->ntok;
+	w->prefix = p->last_unigram;
+	w->exclude = exclude;
+	w->group = -1;
+	if (!buf_append(&p->out->toks, p->raw.data, p->raw.len))
+		return false;
+	p->out->nwords++;
 	if (exclude) {
 		/* an OR waiting for its right-hand side has none */
 		if (p->nitems > 0 && p->items[p->nitems - 1].kind == ITEM_OR)
@@ -163,6 +178,7 @@ add_term(parser_t *p, size_t start, size_t end, bool exclude)
 	p->items[p->nitems].kind = ITEM_TERM;
 	p->items[p->nitems].off = p->terms.len;
 	p->items[p->nitems].len = p->one.len;
+	p->items[p->nitems].word = p->out->nwords - 1;
 	p->nitems++;
 	p->out->nterms++;
 	return buf_append(&p->terms, p->one.data, p->one.len);
@@ -247,12 +263,14 @@ build_match(parser_t *p)
 		if (j > i)
 			buf_putc(m, '(');
 		for (k = i; k <= j; k += 2) {
+			p->out->words[p->items[k].word].group = p->out->ngroups;
 			if (k > i)
 				buf_puts(m, " OR ");
 			buf_append(m, p->terms.data + p->items[k].off, p->items[k].len);
 		}
 		if (j > i)
 			buf_putc(m, ')');
+		p->out->ngroups++;
 		i = j + 1;
 	}
 	return !m->oom;
@@ -286,8 +304,11 @@ search_query_parse(const char *q, size_t n, search_query_t *out)
 
 	buf_init(&out->match);
 	buf_init(&out->exclude);
+	buf_init(&out->toks);
 	out->nterms = 0;
 	out->truncated = false;
+	out->nwords = 0;
+	out->ngroups = 0;
 	if (n > 0 && !utf8_valid(q, n))
 		return false;
 	memset(&p, 0, sizeof(p));
@@ -296,6 +317,7 @@ search_query_parse(const char *q, size_t n, search_query_t *out)
 	p.out = out;
 	buf_init(&p.terms);
 	buf_init(&p.one);
+	buf_init(&p.raw);
 	if (p.n > QUERY_MAX_BYTES) {
 		p.n = QUERY_MAX_BYTES;
 		while (p.n > 0 && ((unsigned char)q[p.n] & 0xc0) == 0x80)
@@ -307,6 +329,7 @@ search_query_parse(const char *q, size_t n, search_query_t *out)
 	ok = true;
 done:
 	buf_free(&p.one);
+	buf_free(&p.raw);
 	buf_free(&p.terms);
 	if (!ok)
 		search_query_free(out);
@@ -318,6 +341,9 @@ search_query_free(search_query_t *q)
 {
 	buf_free(&q->match);
 	buf_free(&q->exclude);
+	buf_free(&q->toks);
 	q->nterms = 0;
 	q->truncated = false;
+	q->nwords = 0;
+	q->ngroups = 0;
 }

@@ -9,6 +9,8 @@
  * phrase of them ("IT営業" -> "it 営業"), a one-character CJK word becomes a prefix query ("看"*).
  * Words that yield no tokens (pure punctuation) are dropped. The output never contains anything from
  * the input except the tokens, each inside double quotes with '"' doubled, so it cannot inject FTS5 syntax.
+ * The same words are also given structured (query_word_t), which is what search.c evaluates; the FTS5
+ * expression is kept as the reference the unit tests compare the in-memory index against.
  */
 #ifndef TSUNAGU_QUERY_H
 #define TSUNAGU_QUERY_H
@@ -21,11 +23,27 @@
 #define QUERY_MAX_BYTES 512   /* longer queries are cut at a character boundary */
 #define QUERY_MAX_TERMS 16    /* further words are ignored */
 
+/* One kept word or phrase, for the in-memory index (search.c): its tokens must occur at consecutive
+ * positions; when prefix is set the last token is a lone CJK character that matches any token
+ * beginning with it (a bigram, or the character itself). */
+typedef struct query_word {
+	unsigned off;      /* first token in search_query_t.toks; tokens are NUL-terminated, back to back */
+	unsigned ntok;
+	bool     prefix;
+	bool     exclude;
+	int      group;    /* positive words of one group are ORed; groups are ANDed (0, 1, ...) */
+} query_word_t;
+
 typedef struct search_query {
 	buf_t  match;      /* FTS5 expression for what must match; empty when there is nothing positive */
 	buf_t  exclude;    /* FTS5 expression whose matches are removed (OR of the excluded words); may be empty */
 	int    nterms;     /* positive words kept */
 	bool   truncated;  /* the query was cut (length or term count) */
+	/* the same query, structured */
+	buf_t        toks;
+	query_word_t words[QUERY_MAX_TERMS];
+	int          nwords;  /* positive and excluded */
+	int          ngroups;
 } search_query_t;
 
 /* Parses q. Returns false only on invalid UTF-8 or out of memory. Free with search_query_free. */

@@ -2,6 +2,9 @@
  * search.h - the one entry point every list page uses (issue 3): type + query + facet filters + sort +
  * page -> ids, total and per-facet counts for the current result. The public sees only published
  * entities inside their listing period; staff search sees every status.
+ *
+ * The index lives in memory, one per entity type and process, built from the entities table on first
+ * use (or by search_warm) and kept in step through the search_log table (search.c explains how).
  */
 #ifndef TSUNAGU_SEARCH_H
 #define TSUNAGU_SEARCH_H
@@ -55,10 +58,28 @@ typedef struct search_result {
 	bool           empty_query; /* the query had words but none could be searched */
 } search_result_t;
 
-/* Runs the search; allocations in a. False on a database error. */
+/* Runs the search; allocations in a. False on a database error or no memory. */
 bool search_run(db_t *db, arena_t *a, const search_params_t *p, search_result_t *out);
 /* Appends an HTML-escaped excerpt of the entity's body with the query's matches in <mark>; falls back
  * to the beginning of the body when the query is empty or does not match the body. */
 bool search_snippet(db_t *db, int64_t id, const char *q, int max_tokens, buf_t *html);
+
+/* Builds or refreshes the type's index now (at start-up, so that the first visitor does not wait).
+ * Must not be called inside a transaction. */
+bool search_warm(db_t *db, const char *type);
+
+typedef struct search_stats {
+	uint32_t docs;     /* living documents */
+	uint32_t tokens;   /* distinct tokens */
+	size_t   bytes;    /* memory held */
+} search_stats_t;
+bool search_stats(const char *type, search_stats_t *st);
+
+/* Frees every index (at exit, and in tests between databases). No search may be running. */
+void search_reset(void);
+
+/* Deletes search_log entries written before `before` (never the newest); an index older than what is
+ * left is rebuilt on its next search. Returns the number deleted, -1 on error. */
+int64_t search_log_prune(db_t *db, int64_t before);
 
 #endif

@@ -1,0 +1,620 @@
+/*
+ * index.c - the in-memory inverted index (index.h): token table, posting lists, documents, terms.
+ *
+ * Adding a document tokenizes its title and body once (tokenize.h, the same path as queries), collects
+ * (token, position) occurrences, groups them by token with a counting pass (no sort) and appends one
+ * entry to each token's posting list. Hash tables are open addressing with linear probing, kept at
+ * most half full.
+ */
+#include "search/index.h"
+#include "search/tokenize.h"
+#include "core/str.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MIN_TABLE 1024u
+
+static bool
+grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+	size_t n = *cap ? *cap : 16;
+	void *q;
+
+	if (need <= *cap)
+		return true;
+	while (n < need)
+		n *= 2;
+	q = realloc(*p, n * elem);
+	if (q == NULL)
+		return false;
+	*p = q;
+	*cap = n;
+	return true;
+}
+
+static bool
+grow32(void **p, uint32_t *cap, size_t need, size_t elem)
+{
+	size_t c = *cap;
+	bool ok;
+
+	if (need > UINT32_MAX / 2)
+		return false;
+	ok = grow(p, &c, need, elem);
+	*cap = (uint32_t)c;
+	return ok;
+}
+
+static inline uint32_t
+hash_bytes(const char *s, size_t n)
+{
+	uint64_t h = str_hash64(s, n);
+	return (uint32_t)(h ^ (h >> 32));
+}
+
+static inline uint32_t
+hash_u64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	return (uint32_t)x;
+}
+
+static size_t
+put_varint(uint8_t *p, uint32_t v)
+{
+	size_t n = 0;
+
+	while (v >= 0x80) {
+		p[n++] = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	p[n++] = (uint8_t)v;
+	return n;
+}
+
+static inline uint32_t
+get_varint(const uint8_t **pp)
+{
+	const uint8_t *p = *pp;
+	uint32_t v = 0;
+	int shift = 0;
+
+	while (*p & 0x80) {
+		v |= (uint32_t)(*p++ & 0x7f) << shift;
+		shift += 7;
+	}
+	v |= (uint32_t)*p++ << shift;
+	*pp = p;
+	return v;
+}
+
+/* The first code point of a UTF-8 token (tokens are valid UTF-8). */
+static uint32_t
+first_cp(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	if (n == 0)
+		return 0;
+	if (u[0] < 0x80)
+		return u[0];
+	if ((u[0] & 0xe0) == 0xc0 && n >= 2)
+		return ((uint32_t)(u[0] & 0x1f) << 6) | (u[1] & 0x3f);
+	if ((u[0] & 0xf0) == 0xe0 && n >= 3)
+		return ((uint32_t)(u[0] & 0x0f) << 12) | ((uint32_t)(u[1] & 0x3f) << 6) | (u[2] & 0x3f);
+	if (n >= 4)
+		return ((uint32_t)(u[0] & 0x07) << 18) | ((uint32_t)(u[1] & 0x3f) << 12) | ((uint32_t)(u[2] & 0x3f) << 6) |
+		    (u[3] & 0x3f);
+	return 0;
+}
+
+sx_index_t *
+sx_new(const char *type)
+{
+	sx_index_t *ix = calloc(1, sizeof(*ix));
+
+	if (ix == NULL)
+		return NULL;
+	snprintf(ix->type, sizeof(ix->type), "%s", type);
+	ix->tok_table = calloc(MIN_TABLE, sizeof(uint32_t));
+	ix->first_table = calloc(MIN_TABLE * 2, sizeof(uint32_t));
+	ix->id_table = calloc(MIN_TABLE * 2, sizeof(uint64_t));
+	if (ix->tok_table == NULL || ix->first_table == NULL || ix->id_table == NULL) {
+		sx_free(ix);
+		return NULL;
+	}
+	ix->tok_mask = ix->first_mask = ix->id_mask = MIN_TABLE - 1;
+	return ix;
+}
+
+static void
+free_terms(sx_index_t *ix)
+{
+	uint32_t i;
+
+	for (i = 0; i < ix->nterms; i++) {
+		free(ix->terms[i].vocab);
+		free(ix->terms[i].code);
+		free(ix->terms[i].name);
+	}
+	free(ix->terms);
+	free(ix->term_slot);
+	ix->terms = NULL;
+	ix->term_slot = NULL;
+	ix->nterms = ix->nterm_slot = 0;
+}
+
+void
+sx_free(sx_index_t *ix)
+{
+	uint32_t i;
+
+	if (ix == NULL)
+		return;
+	for (i = 0; i < ix->ntoks; i++)
+		free(ix->toks[i].post);
+	free(ix->toks);
+	free(ix->keys);
+	free(ix->tok_table);
+	free(ix->first_table);
+	free(ix->id_table);
+	free(ix->docs);
+	free(ix->doc_terms);
+	free_terms(ix);
+	free(ix->occ);
+	free(ix->touched);
+	free(ix->bucket);
+	free(ix);
+}
+
+/* ---- terms ---- */
+
+bool
+sx_terms_begin(sx_index_t *ix)
+{
+	free_terms(ix);
+	return true;
+}
+
+bool
+sx_terms_add(sx_index_t *ix, int64_t id, const char *vocab, const char *code, const char *name, bool facet)
+{
+	sx_term_t *t;
+
+	if (id <= 0 || id >= SX_MAX_TERM_ID)
+		return true;  /* not counted (index.h) */
+	if ((ix->nterms & (ix->nterms - 1)) == 0) {  /* 0, 1, 2, 4, ...: double */
+		sx_term_t *more = realloc(ix->terms, sizeof(*more) * (ix->nterms ? ix->nterms * 2 : 64));
+		if (more == NULL)
+			return false;
+		ix->terms = more;
+	}
+	if ((uint32_t)id >= ix->nterm_slot) {
+		uint32_t n = ix->nterm_slot ? ix->nterm_slot : 256;
+		uint32_t *more;
+		while (n <= (uint32_t)id)
+			n *= 2;
+		more = realloc(ix->term_slot, sizeof(uint32_t) * n);
+		if (more == NULL)
+			return false;
+		memset(more + ix->nterm_slot, 0, sizeof(uint32_t) * (n - ix->nterm_slot));
+		ix->term_slot = more;
+		ix->nterm_slot = n;
+	}
+	t = &ix->terms[ix->nterms];
+	t->id = id;
+	t->vocab = strdup(vocab);
+	t->code = strdup(code);
+	t->name = strdup(name);
+	t->facet = facet;
+	if (t->vocab == NULL || t->code == NULL || t->name == NULL) {
+		free(t->vocab);
+		free(t->code);
+		free(t->name);
+		return false;
+	}
+	ix->nterms++;
+	ix->term_slot[id] = ix->nterms;
+	return true;
+}
+
+/* ---- tables ---- */
+
+static bool
+rehash_tokens(sx_index_t *ix)
+{
+	uint32_t n = (ix->tok_mask + 1) * 2, i, *t = calloc(n, sizeof(uint32_t));
+
+	if (t == NULL)
+		return false;
+	for (i = 0; i < ix->ntoks; i++) {
+		uint32_t h = hash_bytes(ix->keys + ix->toks[i].key, ix->toks[i].klen) & (n - 1);
+		while (t[h])
+			h = (h + 1) & (n - 1);
+		t[h] = i + 1;
+	}
+	free(ix->tok_table);
+	ix->tok_table = t;
+	ix->tok_mask = n - 1;
+	return true;
+}
+
+uint32_t
+sx_lookup(const sx_index_t *ix, const char *tok, size_t len)
+{
+	uint32_t h = hash_bytes(tok, len) & ix->tok_mask, v;
+
+	while ((v = ix->tok_table[h]) != 0) {
+		const sx_token_t *t = &ix->toks[v - 1];
+		if (t->klen == len && memcmp(ix->keys + t->key, tok, len) == 0)
+			return v - 1;
+		h = (h + 1) & ix->tok_mask;
+	}
+	return SX_NONE;
+}
+
+static bool
+first_put(sx_index_t *ix, uint32_t cp, uint32_t tok)
+{
+	uint32_t h, *e;
+
+	if ((ix->nfirst + 1) * 2 > ix->first_mask + 1) {
+		uint32_t n = (ix->first_mask + 1) * 2, i, *t = calloc((size_t)n * 2, sizeof(uint32_t));
+		if (t == NULL)
+			return false;
+		for (i = 0; i <= ix->first_mask; i++) {
+			uint32_t c = ix->first_table[i * 2];
+			if (c == 0)
+				continue;
+			h = hash_u64(c) & (n - 1);
+			while (t[h * 2])
+				h = (h + 1) & (n - 1);
+			t[h * 2] = c;
+			t[h * 2 + 1] = ix->first_table[i * 2 + 1];
+		}
+		free(ix->first_table);
+		ix->first_table = t;
+		ix->first_mask = n - 1;
+	}
+	h = hash_u64(cp) & ix->first_mask;
+	for (;;) {
+		e = &ix->first_table[h * 2];
+		if (e[0] == cp) {
+			ix->toks[tok].next_first = e[1];
+			e[1] = tok;
+			return true;
+		}
+		if (e[0] == 0) {
+			e[0] = cp;
+			e[1] = tok;
+			ix->toks[tok].next_first = SX_NONE;
+			ix->nfirst++;
+			return true;
+		}
+		h = (h + 1) & ix->first_mask;
+	}
+}
+
+uint32_t
+sx_first(const sx_index_t *ix, uint32_t cp)
+{
+	uint32_t h = hash_u64(cp) & ix->first_mask;
+
+	if (cp == 0)
+		return SX_NONE;
+	while (ix->first_table[h * 2] != 0) {
+		if (ix->first_table[h * 2] == cp)
+			return ix->first_table[h * 2 + 1];
+		h = (h + 1) & ix->first_mask;
+	}
+	return SX_NONE;
+}
+
+/* The token's index, added when new; SX_NONE on no memory. */
+static uint32_t
+intern(sx_index_t *ix, const char *tok, size_t len, bool cjk)
+{
+	uint32_t h, v, id;
+	sx_token_t *t;
+
+	h = hash_bytes(tok, len) & ix->tok_mask;
+	while ((v = ix->tok_table[h]) != 0) {
+		t = &ix->toks[v - 1];
+		if (t->klen == len && memcmp(ix->keys + t->key, tok, len) == 0)
+			return v - 1;
+		h = (h + 1) & ix->tok_mask;
+	}
+	if (!grow32((void **)&ix->toks, &ix->captoks, (size_t)ix->ntoks + 1, sizeof(sx_token_t)) ||
+	    !grow((void **)&ix->keys, &ix->keys_cap, ix->keys_len + len, 1))
+		return SX_NONE;
+	id = ix->ntoks;
+	t = &ix->toks[id];
+	memset(t, 0, sizeof(*t));
+	t->key = (uint32_t)ix->keys_len;
+	t->klen = (uint16_t)len;
+	t->next_first = SX_NONE;
+	memcpy(ix->keys + ix->keys_len, tok, len);
+	ix->keys_len += len;
+	ix->ntoks++;
+	ix->tok_table[h] = id + 1;
+	if (cjk && !first_put(ix, first_cp(tok, len), id))
+		return SX_NONE;
+	if ((uint64_t)ix->ntoks * 2 > (uint64_t)ix->tok_mask + 1 && !rehash_tokens(ix))
+		return SX_NONE;
+	return id;
+}
+
+static bool
+id_put(sx_index_t *ix, int64_t id, uint32_t docno)
+{
+	uint32_t h;
+
+	if ((ix->nids + 1) * 2 > ix->id_mask + 1) {
+		uint32_t n = (ix->id_mask + 1) * 2, i;
+		uint64_t *t = calloc((size_t)n * 2, sizeof(uint64_t));
+		if (t == NULL)
+			return false;
+		for (i = 0; i <= ix->id_mask; i++) {
+			uint64_t k = ix->id_table[i * 2];
+			if (k == 0)
+				continue;
+			h = hash_u64(k) & (n - 1);
+			while (t[h * 2])
+				h = (h + 1) & (n - 1);
+			t[h * 2] = k;
+			t[h * 2 + 1] = ix->id_table[i * 2 + 1];
+		}
+		free(ix->id_table);
+		ix->id_table = t;
+		ix->id_mask = n - 1;
+	}
+	h = hash_u64((uint64_t)id) & ix->id_mask;
+	while (ix->id_table[h * 2] != 0 && ix->id_table[h * 2] != (uint64_t)id)
+		h = (h + 1) & ix->id_mask;
+	if (ix->id_table[h * 2] == 0)
+		ix->nids++;
+	ix->id_table[h * 2] = (uint64_t)id;
+	ix->id_table[h * 2 + 1] = docno;
+	return true;
+}
+
+static uint32_t
+id_get(const sx_index_t *ix, int64_t id)
+{
+	uint32_t h = hash_u64((uint64_t)id) & ix->id_mask;
+
+	while (ix->id_table[h * 2] != 0) {
+		if (ix->id_table[h * 2] == (uint64_t)id)
+			return (uint32_t)ix->id_table[h * 2 + 1];
+		h = (h + 1) & ix->id_mask;
+	}
+	return SX_NONE;
+}
+
+/* ---- documents ---- */
+
+static int
+on_token(void *ctx, token_kind_t kind, const char *tok, size_t len, size_t start, size_t end, bool colocated)
+{
+	sx_index_t *ix = ctx;
+	uint32_t id;
+
+	(void)start;
+	(void)end;
+	if (!colocated)
+		ix->pos++;
+	id = intern(ix, tok, len, kind != TOKEN_WORD);
+	if (id == SX_NONE || !grow((void **)&ix->occ, &ix->capocc, ix->nocc + 1, sizeof(uint64_t))) {
+		ix->oom = true;
+		return -1;
+	}
+	ix->occ[ix->nocc++] = (uint64_t)id << 32 | ix->pos;
+	return 0;
+}
+
+/* Appends one entry for document docno to each token it has. */
+static bool
+write_postings(sx_index_t *ix, uint32_t docno, uint32_t title_len)
+{
+	size_t i, total = 0;
+	uint32_t stamp = docno + 1;
+
+	ix->ntouched = 0;
+	for (i = 0; i < ix->nocc; i++) {
+		uint32_t tok = (uint32_t)(ix->occ[i] >> 32);
+		sx_token_t *t = &ix->toks[tok];
+		if (t->stamp != stamp) {
+			t->stamp = stamp;
+			t->cnt = 0;
+			if (!grow((void **)&ix->touched, &ix->captouched, ix->ntouched + 1, sizeof(uint32_t)))
+				return false;
+			ix->touched[ix->ntouched++] = tok;
+		}
+		t->cnt++;
+	}
+	for (i = 0; i < ix->ntouched; i++) {
+		sx_token_t *t = &ix->toks[ix->touched[i]];
+		t->off = (uint32_t)total;
+		total += t->cnt;
+		t->cnt = 0;
+	}
+	if (!grow((void **)&ix->bucket, &ix->capbucket, ix->nocc, sizeof(uint32_t)))
+		return false;
+	for (i = 0; i < ix->nocc; i++) {
+		sx_token_t *t = &ix->toks[ix->occ[i] >> 32];
+		ix->bucket[t->off + t->cnt++] = (uint32_t)ix->occ[i];
+	}
+	for (i = 0; i < ix->ntouched; i++) {
+		sx_token_t *t = &ix->toks[ix->touched[i]];
+		const uint32_t *pos = ix->bucket + t->off;
+		uint32_t n = t->cnt, j, nt = 0, prev = 0;
+		uint8_t posbuf[5 * 64], *pb = posbuf, *heapbuf = NULL;
+		size_t plen = 0, need;
+
+		if (n > 64) {
+			heapbuf = malloc((size_t)n * 5);
+			if (heapbuf == NULL)
+				return false;
+			pb = heapbuf;
+		}
+		for (j = 0; j < n; j++) {
+			if (pos[j] < title_len)
+				nt++;
+			plen += put_varint(pb + plen, pos[j] - prev);
+			prev = pos[j];
+		}
+		need = (size_t)t->len + 20 + plen;
+		if (need > UINT32_MAX / 2) {
+			free(heapbuf);
+			return false;
+		}
+		if (need > t->cap) {
+			size_t c = t->cap;
+			if (!grow((void **)&t->post, &c, need, 1)) {
+				free(heapbuf);
+				return false;
+			}
+			t->cap = (uint32_t)c;
+		}
+		t->len += (uint32_t)put_varint(t->post + t->len, stamp - t->last);
+		t->len += (uint32_t)put_varint(t->post + t->len, nt);
+		t->len += (uint32_t)put_varint(t->post + t->len, n - nt);
+		t->len += (uint32_t)put_varint(t->post + t->len, (uint32_t)plen);
+		memcpy(t->post + t->len, pb, plen);
+		t->len += (uint32_t)plen;
+		t->last = stamp;
+		t->ndocs++;
+		free(heapbuf);
+	}
+	return true;
+}
+
+bool
+sx_add(sx_index_t *ix, const sx_doc_t *meta, const char *title, size_t tlen, const char *body, size_t blen,
+    const int64_t *term_ids, int nterms)
+{
+	sx_doc_t *d;
+	uint32_t docno, title_len;
+	int i;
+	bool ok;
+
+	if (ix->ndocs == SX_NONE - 1)
+		return false;
+	if (!grow32((void **)&ix->docs, &ix->capdocs, (size_t)ix->ndocs + 1, sizeof(sx_doc_t)) ||
+	    !grow((void **)&ix->doc_terms, &ix->capdoc_terms, ix->ndoc_terms + (size_t)(nterms > 0 ? nterms : 0),
+	    sizeof(uint32_t)))
+		return false;
+	docno = ix->ndocs;
+	ix->nocc = 0;
+	ix->oom = false;
+	ix->pos = UINT32_MAX;  /* the first token's position is 0 */
+	ok = search_tokenize(title, tlen, true, ix, on_token) == 0;
+	title_len = ix->pos + 1;
+	ix->pos = title_len;   /* the body's first token lands at title_len + 1 */
+	if (ok)
+		ok = search_tokenize(body, blen, true, ix, on_token) == 0;
+	if (!ok || ix->oom) {
+		ix->nocc = 0;
+		if (ix->oom)
+			return false;
+		/* invalid UTF-8 (not expected: entities are validated): indexed without text */
+		title_len = 0;
+		ix->pos = 0;
+	}
+	if (!write_postings(ix, docno, title_len))
+		return false;
+	d = &ix->docs[docno];
+	*d = *meta;
+	d->title_len = title_len;
+	d->len = ix->nocc > 0 ? ix->pos : 0;  /* title_len + the body's positions */
+	d->terms_off = (uint32_t)ix->ndoc_terms;
+	d->nterms = 0;
+	for (i = 0; i < nterms && d->nterms < UINT16_MAX; i++) {
+		if (term_ids[i] > 0 && term_ids[i] < SX_MAX_TERM_ID) {
+			ix->doc_terms[ix->ndoc_terms++] = (uint32_t)term_ids[i];
+			d->nterms++;
+		}
+	}
+	d->alive = 1;
+	if (!id_put(ix, d->id, docno))
+		return false;
+	ix->ndocs++;
+	ix->nalive++;
+	ix->alive_len += d->len;
+	return true;
+}
+
+bool
+sx_remove(sx_index_t *ix, int64_t id)
+{
+	uint32_t docno = id_get(ix, id);
+
+	if (docno == SX_NONE || !ix->docs[docno].alive)
+		return false;
+	ix->docs[docno].alive = 0;
+	ix->nalive--;
+	ix->alive_len -= ix->docs[docno].len;
+	return true;
+}
+
+/* ---- cursors ---- */
+
+void
+sx_cursor_init(sx_cursor_t *c, const sx_index_t *ix, uint32_t tok)
+{
+	memset(c, 0, sizeof(*c));
+	if (tok == SX_NONE || tok >= ix->ntoks) {
+		c->doc = SX_NONE;
+		return;
+	}
+	c->p = ix->toks[tok].post;
+	c->end = c->p + ix->toks[tok].len;
+	c->doc = SX_NONE;  /* so that the first delta (docno + 1) lands on docno */
+	sx_cursor_next(c);
+}
+
+void
+sx_cursor_next(sx_cursor_t *c)
+{
+	if (c->p >= c->end) {
+		c->doc = SX_NONE;
+		c->p = c->end;
+		return;
+	}
+	c->doc += get_varint(&c->p);  /* wraps from SX_NONE for the first entry */
+	c->nt = get_varint(&c->p);
+	c->nb = get_varint(&c->p);
+	c->posbytes = get_varint(&c->p);
+	c->pos = c->p;
+	c->p += c->posbytes;
+}
+
+uint32_t
+sx_cursor_positions(const sx_cursor_t *c, uint32_t *out)
+{
+	const uint8_t *p = c->pos, *end = c->pos + c->posbytes;
+	uint32_t n = 0, v = 0;
+
+	while (p < end) {
+		v += get_varint(&p);
+		out[n++] = v;
+	}
+	return n;
+}
+
+size_t
+sx_memory(const sx_index_t *ix)
+{
+	size_t n = sizeof(*ix), i;
+
+	for (i = 0; i < ix->ntoks; i++)
+		n += ix->toks[i].cap;
+	n += (size_t)ix->captoks * sizeof(sx_token_t) + ix->keys_cap + (size_t)(ix->tok_mask + 1) * 4 +
+	    (size_t)(ix->first_mask + 1) * 8 + (size_t)(ix->id_mask + 1) * 16 + (size_t)ix->capdocs * sizeof(sx_doc_t) +
+	    ix->capdoc_terms * 4 + ix->capocc * 8 + ix->captouched * 4 + ix->capbucket * 4;
+	return n;
+}
