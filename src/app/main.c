@@ -508,13 +508,20 @@ cmd_serve(db_t *db)
 		return 1;
 	{
 		jobs_policy_t jp = { (int64_t)config.session_idle_min * 60, (int64_t)config.session_absolute_h * 3600,
-		    (int64_t)config.login_lockout_min * 60 * 4 };
+		    (int64_t)config.login_lockout_min * 60 * 4, { { 0 } }, 0 };
+		schema_t *s = load_schema();
+		int i;
+		/* the search indexes are built by the housekeeping thread, so the server answers at once */
+		for (i = 0; s != NULL && i < s->ntypes && jp.ntypes < JOBS_MAX_TYPES; i++)
+			snprintf(jp.types[jp.ntypes++], sizeof(jp.types[0]), "%s", s->types[i].name);
+		schema_free(s);
 		if (!jobs_start(&jp))
 			log_error("jobs: cannot start the housekeeping thread");
 	}
 	log_info("serving site %s (%s) from %s", config.site, config.site_name, config.data_dir);
 	server_wait(30);
 	jobs_stop();
+	search_reset();
 	web_free();
 	log_access_close();
 	if (key != NULL)

@@ -4,7 +4,6 @@
 #include "core/str.h"
 
 #include <ctype.h>
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,14 +30,207 @@ blank(const char *s)
 	return true;
 }
 
-/* Looks a term up by code or by name within a vocabulary. */
+/* Starts a member of the fields object: ,"name": */
+static void
+json_key(buf_t *j, const char *name)
+{
+	buf_putc(j, j->len > 1 ? ',' : '{');
+	buf_putc(j, '"');
+	buf_append_json(j, name, strlen(name));
+	buf_puts(j, "\":");
+}
+
+static void
+json_str(buf_t *j, const char *v, size_t n)
+{
+	buf_putc(j, '"');
+	buf_append_json(j, v, n);
+	buf_putc(j, '"');
+}
+
+/* ---- the terms table in memory (entity_terms_load) ---- */
+
+typedef struct term_row {
+	int64_t id, parent;
+	char   *key_code;   /* vocab '\0' code */
+	size_t  code_len;
+	char   *key_name;   /* vocab '\0' name */
+	size_t  name_len;
+} term_row_t;
+
+struct entity_terms {
+	term_row_t *rows;    /* by id */
+	size_t      n;
+	uint32_t   *by_code, *by_name;  /* open addressing: row index + 1 */
+	uint32_t    mask;
+};
+
+static uint32_t
+key_hash(const char *k, size_t n)
+{
+	uint64_t h = str_hash64(k, n);
+	return (uint32_t)(h ^ (h >> 32));
+}
+
+static char *
+make_key(const char *vocab, const char *v, size_t n, size_t *len)
+{
+	size_t vl = strlen(vocab);
+	char *k = malloc(vl + 1 + n + 1);
+
+	if (k == NULL)
+		return NULL;
+	memcpy(k, vocab, vl + 1);
+	memcpy(k + vl + 1, v, n);
+	k[vl + 1 + n] = '\0';
+	*len = vl + 1 + n;
+	return k;
+}
+
+static void
+table_put(uint32_t *table, uint32_t mask, const term_row_t *rows, size_t i, bool code)
+{
+	const char *k = code ? rows[i].key_code : rows[i].key_name;
+	size_t n = code ? rows[i].code_len : rows[i].name_len;
+	uint32_t h = key_hash(k, n) & mask;
+
+	while (table[h] != 0) {
+		const term_row_t *o = &rows[table[h] - 1];
+		if ((code ? o->code_len : o->name_len) == n && memcmp(code ? o->key_code : o->key_name, k, n) == 0)
+			return;  /* the first (lowest id) stays */
+		h = (h + 1) & mask;
+	}
+	table[h] = (uint32_t)i + 1;
+}
+
+entity_terms_t *
+entity_terms_load(db_t *db)
+{
+	db_stmt_t *st = db_prepare(db, "SELECT id, COALESCE(parent_id, 0), vocab, code, name FROM terms ORDER BY id");
+	entity_terms_t *t = calloc(1, sizeof(*t));
+	size_t cap = 0, i, size = 64;
+	int rc = DB_ERR;
+
+	if (st == NULL || t == NULL)
+		goto fail;
+	while ((rc = db_step(st)) == DB_ROW) {
+		term_row_t *r;
+		if (t->n == cap) {
+			term_row_t *more;
+			cap = cap ? cap * 2 : 256;
+			more = realloc(t->rows, sizeof(*more) * cap);
+			if (more == NULL) {
+				rc = DB_ERR;
+				break;
+			}
+			t->rows = more;
+		}
+		r = &t->rows[t->n];
+		r->id = db_col_i64(st, 0);
+		r->parent = db_col_i64(st, 1);
+		r->key_code = make_key(db_col_text(st, 2), db_col_text(st, 3), db_col_len(st, 3), &r->code_len);
+		r->key_name = make_key(db_col_text(st, 2), db_col_text(st, 4), db_col_len(st, 4), &r->name_len);
+		t->n++;
+		if (r->key_code == NULL || r->key_name == NULL) {
+			rc = DB_ERR;
+			break;
+		}
+	}
+	db_done(st);
+	st = NULL;
+	if (rc != DB_DONE)
+		goto fail;
+	while (size < t->n * 2 + 2)
+		size *= 2;
+	t->mask = (uint32_t)size - 1;
+	t->by_code = calloc(size, sizeof(uint32_t));
+	t->by_name = calloc(size, sizeof(uint32_t));
+	if (t->by_code == NULL || t->by_name == NULL)
+		goto fail;
+	for (i = 0; i < t->n; i++) {
+		table_put(t->by_code, t->mask, t->rows, i, true);
+		table_put(t->by_name, t->mask, t->rows, i, false);
+	}
+	return t;
+fail:
+	if (st != NULL)
+		db_done(st);
+	entity_terms_free(t);
+	return NULL;
+}
+
+void
+entity_terms_free(entity_terms_t *t)
+{
+	size_t i;
+
+	if (t == NULL)
+		return;
+	for (i = 0; i < t->n; i++) {
+		free(t->rows[i].key_code);
+		free(t->rows[i].key_name);
+	}
+	free(t->rows);
+	free(t->by_code);
+	free(t->by_name);
+	free(t);
+}
+
+static const term_row_t *
+cache_find(const entity_terms_t *t, const uint32_t *table, bool code, const char *vocab, const char *v, size_t n)
+{
+	char stack[512];
+	size_t vl = strlen(vocab), kl = vl + 1 + n;
+	uint32_t h;
+
+	if (kl > sizeof(stack))
+		return NULL;
+	memcpy(stack, vocab, vl + 1);
+	memcpy(stack + vl + 1, v, n);
+	h = key_hash(stack, kl) & t->mask;
+	while (table[h] != 0) {
+		const term_row_t *r = &t->rows[table[h] - 1];
+		if ((code ? r->code_len : r->name_len) == kl && memcmp(code ? r->key_code : r->key_name, stack, kl) == 0)
+			return r;
+		h = (h + 1) & t->mask;
+	}
+	return NULL;
+}
+
 static int64_t
-term_lookup(db_t *db, const char *vocab, const char *v, size_t n, int64_t *parent)
+cache_parent(const entity_terms_t *t, int64_t id)
+{
+	size_t lo = 0, hi = t->n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (t->rows[mid].id == id)
+			return t->rows[mid].parent;
+		if (t->rows[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/* Looks a term up by code or by name within a vocabulary (the code wins). */
+static int64_t
+term_lookup(db_t *db, const entity_terms_t *tc, const char *vocab, const char *v, size_t n, int64_t *parent)
 {
 	db_stmt_t *st = db_prepare(db, "SELECT id, COALESCE(parent_id, 0) FROM terms WHERE vocab = ? AND (code = ? OR name = ?) "
 	    "ORDER BY code = ? DESC LIMIT 1");
 	int64_t id = 0;
 
+	if (tc != NULL) {
+		const term_row_t *r = cache_find(tc, tc->by_code, true, vocab, v, n);
+		if (r == NULL)
+			r = cache_find(tc, tc->by_name, false, vocab, v, n);
+		if (r == NULL)
+			return 0;
+		*parent = r->parent;
+		return r->id;
+	}
 	if (st == NULL)
 		return -1;
 	db_bind_str(st, 1, vocab);
@@ -54,11 +246,14 @@ term_lookup(db_t *db, const char *vocab, const char *v, size_t n, int64_t *paren
 }
 
 static int64_t
-term_parent(db_t *db, int64_t id)
+term_parent(db_t *db, const entity_terms_t *tc, int64_t id)
 {
-	db_stmt_t *st = db_prepare(db, "SELECT COALESCE(parent_id, 0) FROM terms WHERE id = ?");
+	db_stmt_t *st;
 	int64_t p = 0;
 
+	if (tc != NULL)
+		return cache_parent(tc, id);
+	st = db_prepare(db, "SELECT COALESCE(parent_id, 0) FROM terms WHERE id = ?");
 	if (st == NULL)
 		return 0;
 	db_bind_i64(st, 1, id);
@@ -84,7 +279,8 @@ add_term(entity_ready_t *e, int64_t id)
 
 /* Terms field: "a|b" or "a、b"; each value by code or name; ancestors added. */
 static bool
-parse_terms(db_t *db, const schema_field_t *f, const char *v, entity_ready_t *e, json_t *arr, buf_t *errors)
+parse_terms(db_t *db, const entity_terms_t *tc, const schema_field_t *f, const char *v, entity_ready_t *e, buf_t *arr,
+    buf_t *errors)
 {
 	const char *p = v;
 	int count = 0;
@@ -105,18 +301,20 @@ parse_terms(db_t *db, const schema_field_t *f, const char *v, entity_ready_t *e,
 				add_error(errors, f, "に指定できる値が多すぎます。");
 				return false;
 			}
-			id = term_lookup(db, f->vocab, p, n, &parent);
+			id = term_lookup(db, tc, f->vocab, p, n, &parent);
 			if (id <= 0) {
 				snprintf(msg, sizeof(msg), "に「%.*s」という選択肢はありません。", (int)(n > 120 ? 120 : n), p);
 				add_error(errors, f, msg);
 				ok = false;
 			} else {
-				json_array_append_new(arr, json_stringn(p, n));
+				if (arr->data[arr->len - 1] != '[')
+					buf_putc(arr, ',');
+				json_str(arr, p, n);
 				if (!add_term(e, id))
 					ok = false;
 				for (depth = 0; parent > 0 && depth < 8; depth++) {
 					add_term(e, parent);
-					parent = term_parent(db, parent);
+					parent = term_parent(db, tc, parent);
 				}
 			}
 		}
@@ -144,7 +342,8 @@ parse_date(const char *v, int64_t *out)
 }
 
 static bool
-check_value(db_t *db, const schema_field_t *f, const char *v, entity_ready_t *e, json_t *fields, buf_t *errors)
+check_value(db_t *db, const entity_terms_t *tc, const schema_field_t *f, const char *v, entity_ready_t *e, buf_t *fields,
+    buf_t *errors)
 {
 	char msg[200];
 	size_t n = strlen(v), chars;
@@ -165,7 +364,8 @@ check_value(db_t *db, const schema_field_t *f, const char *v, entity_ready_t *e,
 			add_error(errors, f, msg);
 			return false;
 		}
-		json_object_set_new(fields, f->name, json_stringn(v, n));
+		json_key(fields, f->name);
+		json_str(fields, v, n);
 		return true;
 	case F_NUMBER:
 	case F_YEN: {
@@ -183,7 +383,8 @@ check_value(db_t *db, const schema_field_t *f, const char *v, entity_ready_t *e,
 			add_error(errors, f, "は半角数字で入力してください。");
 			return false;
 		}
-		json_object_set_new(fields, f->name, json_integer(num));
+		json_key(fields, f->name);
+		buf_printf(fields, "%lld", (long long)num);
 		return true;
 	}
 	case F_DATE:
@@ -191,7 +392,8 @@ check_value(db_t *db, const schema_field_t *f, const char *v, entity_ready_t *e,
 			add_error(errors, f, "は「2026-04-01」の形で、実在する日付を入力してください。");
 			return false;
 		}
-		json_object_set_new(fields, f->name, json_stringn(v, n));
+		json_key(fields, f->name);
+		json_str(fields, v, n);
 		if (e->type->deadline_field >= 0 && &e->type->fields[e->type->deadline_field] == f)
 			e->deadline = num + 86400 - 1; /* the end of that day in JST */
 		return true;
@@ -201,14 +403,16 @@ check_value(db_t *db, const schema_field_t *f, const char *v, entity_ready_t *e,
 			add_error(errors, f, "は http:// または https:// で始まるURLを入力してください。");
 			return false;
 		}
-		json_object_set_new(fields, f->name, json_stringn(v, n));
+		json_key(fields, f->name);
+		json_str(fields, v, n);
 		return true;
 	case F_EMAIL:
 		if (!str_email_valid(v)) {
 			add_error(errors, f, "の形式が正しくありません。");
 			return false;
 		}
-		json_object_set_new(fields, f->name, json_stringn(v, n));
+		json_key(fields, f->name);
+		json_str(fields, v, n);
 		return true;
 	case F_PHONE: {
 		size_t i, digits = 0;
@@ -222,23 +426,28 @@ check_value(db_t *db, const schema_field_t *f, const char *v, entity_ready_t *e,
 			add_error(errors, f, "は半角数字とハイフンで入力してください（例：027-123-4567）。");
 			return false;
 		}
-		json_object_set_new(fields, f->name, json_stringn(v, n));
+		json_key(fields, f->name);
+		json_str(fields, v, n);
 		return true;
 	}
 	case F_BOOLEAN:
-		if (strcmp(v, "true") == 0 || strcmp(v, "1") == 0 || strcmp(v, "はい") == 0 || strcmp(v, "あり") == 0)
-			json_object_set_new(fields, f->name, json_true());
-		else if (strcmp(v, "false") == 0 || strcmp(v, "0") == 0 || strcmp(v, "いいえ") == 0 || strcmp(v, "なし") == 0)
-			json_object_set_new(fields, f->name, json_false());
-		else {
+		if (strcmp(v, "true") == 0 || strcmp(v, "1") == 0 || strcmp(v, "はい") == 0 || strcmp(v, "あり") == 0) {
+			json_key(fields, f->name);
+			buf_puts(fields, "true");
+		} else if (strcmp(v, "false") == 0 || strcmp(v, "0") == 0 || strcmp(v, "いいえ") == 0 || strcmp(v, "なし") == 0) {
+			json_key(fields, f->name);
+			buf_puts(fields, "false");
+		} else {
 			add_error(errors, f, "は「はい」か「いいえ」で指定してください。");
 			return false;
 		}
 		return true;
 	case F_TERMS: {
-		json_t *arr = json_array();
-		bool ok = parse_terms(db, f, v, e, arr, errors);
-		json_object_set_new(fields, f->name, arr);
+		bool ok;
+		json_key(fields, f->name);
+		buf_putc(fields, '[');
+		ok = parse_terms(db, tc, f, v, e, fields, errors);
+		buf_putc(fields, ']');
 		return ok;
 	}
 	}
@@ -264,8 +473,14 @@ department_id(db_t *db, const char *code)
 bool
 entity_validate(db_t *db, const entity_draft_t *d, entity_ready_t *out, buf_t *errors)
 {
+	return entity_validate_with(db, NULL, d, out, errors);
+}
+
+bool
+entity_validate_with(db_t *db, const entity_terms_t *tc, const entity_draft_t *d, entity_ready_t *out, buf_t *errors)
+{
 	const schema_type_t *t = d->type;
-	json_t *fields = json_object();
+	buf_t fields = BUF_INIT;
 	size_t before = errors->len;
 	int i;
 
@@ -297,7 +512,7 @@ entity_validate(db_t *db, const entity_draft_t *d, entity_ready_t *out, buf_t *e
 				add_error(errors, f, f->type == F_TERMS ? "を選んでください。" : "を入力してください。");
 			continue;
 		}
-		if (!check_value(db, f, v, out, fields, errors))
+		if (!check_value(db, tc, f, v, out, &fields, errors))
 			continue;
 		if (i == t->title_field)
 			out->title = strdup(v);
@@ -308,12 +523,13 @@ entity_validate(db_t *db, const entity_draft_t *d, entity_ready_t *out, buf_t *e
 		}
 	}
 	if (errors->len != before || out->title == NULL) {
-		json_decref(fields);
+		buf_free(&fields);
 		entity_ready_free(out);
 		return false;
 	}
-	out->fields_json = json_dumps(fields, JSON_COMPACT);
-	json_decref(fields);
+	buf_puts(&fields, fields.len > 0 ? "}" : "{}");
+	out->fields_json = fields.oom ? NULL : buf_steal(&fields, NULL);
+	buf_free(&fields);
 	if (out->fields_json == NULL || out->body.oom) {
 		entity_ready_free(out);
 		add_error(errors, NULL, "メモリが不足しています。");

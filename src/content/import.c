@@ -77,7 +77,7 @@ put(entity_draft_t *d, const column_t *c, const char *v)
 
 /* Validates and (when valid) inserts one draft; counts and reports. */
 static bool
-take(db_t *db, entity_draft_t *d, int64_t line, int64_t now, import_report_t *rep)
+take(db_t *db, const entity_terms_t *tc, entity_draft_t *d, int64_t line, int64_t now, import_report_t *rep)
 {
 	entity_ready_t e;
 	buf_t errors = BUF_INIT;
@@ -85,7 +85,7 @@ take(db_t *db, entity_draft_t *d, int64_t line, int64_t now, import_report_t *re
 	bool ok;
 
 	rep->rows++;
-	if (!entity_validate(db, d, &e, &errors)) {
+	if (!entity_validate_with(db, tc, d, &e, &errors)) {
 		rep->bad++;
 		report(rep, line, errors.data ? errors.data : "不正な行です。");
 		buf_free(&errors);
@@ -103,7 +103,8 @@ take(db_t *db, entity_draft_t *d, int64_t line, int64_t now, import_report_t *re
 }
 
 static bool
-import_csv(db_t *db, const schema_type_t *t, const char *data, size_t len, int64_t now, import_report_t *rep)
+import_csv(db_t *db, const entity_terms_t *tc, const schema_type_t *t, const char *data, size_t len, int64_t now,
+    import_report_t *rep)
 {
 	csv_reader_t r;
 	column_t cols[CSV_MAX_FIELDS];
@@ -148,7 +149,7 @@ import_csv(db_t *db, const schema_type_t *t, const char *data, size_t len, int64
 		d.type = t;
 		for (i = 0; i < ncols; i++)
 			put(&d, &cols[i], r.fields[i]);
-		ok = take(db, &d, r.line, now, rep);
+		ok = take(db, tc, &d, r.line, now, rep);
 	}
 	csv_reader_free(&r);
 	return ok;
@@ -186,7 +187,8 @@ json_text(json_t *v)
 }
 
 static bool
-import_jsonl(db_t *db, const schema_type_t *t, const char *data, size_t len, int64_t now, import_report_t *rep)
+import_jsonl(db_t *db, const entity_terms_t *tc, const schema_type_t *t, const char *data, size_t len, int64_t now,
+    import_report_t *rep)
 {
 	size_t pos = 0;
 	int64_t line = 0;
@@ -250,7 +252,7 @@ import_jsonl(db_t *db, const schema_type_t *t, const char *data, size_t len, int
 			rep->rows++;
 			rep->bad++;
 		} else {
-			ok = take(db, &d, line, now, rep);
+			ok = take(db, tc, &d, line, now, rep);
 		}
 		while (ntexts > 0)
 			free(texts[--ntexts]);
@@ -279,6 +281,7 @@ import_entities(db_t *db, const schema_t *s, const char *type, import_format_t f
     size_t len, bool skip_bad, int64_t now, import_report_t *rep)
 {
 	const schema_type_t *t = schema_type(s, type);
+	entity_terms_t *tc;
 	bool ok;
 
 	memset(rep, 0, sizeof(*rep));
@@ -291,7 +294,14 @@ import_entities(db_t *db, const schema_t *s, const char *type, import_format_t f
 		buf_puts(&rep->errors, "データベースが使用中です。\n");
 		return false;
 	}
-	ok = fmt == IMPORT_CSV ? import_csv(db, t, data, len, now, rep) : import_jsonl(db, t, data, len, now, rep);
+	tc = entity_terms_load(db);
+	if (tc == NULL) {
+		db_rollback(db);
+		buf_puts(&rep->errors, "選択肢の一覧を読めませんでした。\n");
+		return false;
+	}
+	ok = fmt == IMPORT_CSV ? import_csv(db, tc, t, data, len, now, rep) : import_jsonl(db, tc, t, data, len, now, rep);
+	entity_terms_free(tc);
 	if (!ok || (rep->bad > 0 && !skip_bad)) {
 		db_rollback(db);
 		rep->written = 0;

@@ -181,33 +181,36 @@ bool
 buf_append_json(buf_t *b, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t i;
+	size_t i = 0, run;
 
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
+	while (i < n) {
+		unsigned char c;
 		bool ok;
+		/* a run that needs no escaping goes in one append */
+		for (run = i; run < n; run++) {
+			c = (unsigned char)s[run];
+			if (c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' || c == '\'')
+				break;
+		}
+		if (run > i && !buf_append(b, s + i, run - i))
+			return false;
+		if (run == n)
+			break;
+		c = (unsigned char)s[run];
 		switch (c) {
 		case '"': ok = buf_puts(b, "\\\""); break;
 		case '\\': ok = buf_puts(b, "\\\\"); break;
 		case '\n': ok = buf_puts(b, "\\n"); break;
 		case '\r': ok = buf_puts(b, "\\r"); break;
 		case '\t': ok = buf_puts(b, "\\t"); break;
-		case '<': case '>': case '&': case '\'':
-			{
-				char e[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
-				ok = buf_append(b, e, 6);
-			}
-			break;
-		default:
-			if (c < 0x20) {
-				char e[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
-				ok = buf_append(b, e, 6);
-			} else {
-				ok = buf_putc(b, (char)c);
-			}
+		default: {
+			char e[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+			ok = buf_append(b, e, 6);
+		}
 		}
 		if (!ok)
 			return false;
+		i = run + 1;
 	}
 	return true;
 }

@@ -62,9 +62,10 @@ db_open(void)
 	}
 	sqlite3_busy_timeout(db->conn, BUSY_TIMEOUT_MS);
 	sqlite3_extended_result_codes(db->conn, 1);
-	/* trusted_schema stays ON: the full-text index is kept by triggers on a virtual table, which
-	 * SQLite refuses under trusted_schema=OFF; the schema is only ever written by our migrations. */
-	if (db_exec(db, "PRAGMA journal_mode=WAL") != DB_DONE ||
+	/* trusted_schema=OFF: functions in triggers, views and defaults must be innocuous ones (SQLite's
+	 * recommendation for applications; our triggers only insert rows). */
+	if (db_exec(db, "PRAGMA trusted_schema=OFF") != DB_DONE ||
+	    db_exec(db, "PRAGMA journal_mode=WAL") != DB_DONE ||
 	    db_exec(db, "PRAGMA synchronous=FULL") != DB_DONE ||
 	    db_exec(db, "PRAGMA foreign_keys=ON") != DB_DONE) {
 		db_close(db);

@@ -3,6 +3,7 @@
 #include "auth/session.h"
 #include "core/jtime.h"
 #include "core/log.h"
+#include "search/search.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -20,6 +21,7 @@ jobs_housekeeping(db_t *db, int64_t now, const jobs_policy_t *p)
 	session_policy_t sp = { p->session_idle_s, p->session_absolute_s };
 	int64_t n = session_purge(db, now, &sp), m;
 	db_stmt_t *st;
+	int i;
 
 	if (n < 0)
 		return -1;
@@ -31,7 +33,15 @@ jobs_housekeeping(db_t *db, int64_t now, const jobs_policy_t *p)
 	if (db_run(st) != DB_DONE)
 		return -1;
 	m = db_changes(db);
-	return n + m;
+	n += m;
+	m = search_log_prune(db, now - SEARCH_LOG_KEEP_S);
+	if (m < 0)
+		return -1;
+	n += m;
+	for (i = 0; i < p->ntypes && i < JOBS_MAX_TYPES; i++)
+		if (!search_warm(db, p->types[i]))
+			log_error("jobs: the search index of %s could not be refreshed", p->types[i]);
+	return n;
 }
 
 static void *

@@ -92,6 +92,17 @@ get_varint(const uint8_t **pp)
 	return v;
 }
 
+#define NOPOS 0x80000000u  /* an occurrence flag: counted, but its position is not stored */
+
+/* The length of the first UTF-8 character. */
+static size_t
+utf8_len(const char *s)
+{
+	unsigned char c = (unsigned char)s[0];
+
+	return c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+}
+
 /* The first code point of a UTF-8 token (tokens are valid UTF-8). */
 static uint32_t
 first_cp(const char *s, size_t n)
@@ -164,6 +175,7 @@ sx_free(sx_index_t *ix)
 	free(ix->id_table);
 	free(ix->docs);
 	free(ix->doc_terms);
+	free(ix->doc_slots);
 	free_terms(ix);
 	free(ix->occ);
 	free(ix->touched);
@@ -220,6 +232,29 @@ sx_terms_add(sx_index_t *ix, int64_t id, const char *vocab, const char *code, co
 	ix->nterms++;
 	ix->term_slot[id] = ix->nterms;
 	return true;
+}
+
+static uint16_t
+slot_of(const sx_index_t *ix, uint32_t id)
+{
+	uint32_t s = sx_term_index(ix, id), unknown = sx_nslots(ix);
+
+	return (uint16_t)(s == SX_NONE || s >= unknown ? unknown : s);
+}
+
+static void
+map_slots(sx_index_t *ix, size_t from)
+{
+	size_t i;
+
+	for (i = from; i < ix->ndoc_terms; i++)
+		ix->doc_slots[i] = slot_of(ix, ix->doc_terms[i]);
+}
+
+void
+sx_terms_end(sx_index_t *ix)
+{
+	map_slots(ix, 0);
 }
 
 /* ---- tables ---- */
@@ -336,6 +371,7 @@ intern(sx_index_t *ix, const char *tok, size_t len, bool cjk)
 	memset(t, 0, sizeof(*t));
 	t->key = (uint32_t)ix->keys_len;
 	t->klen = (uint16_t)len;
+	t->cjk = cjk;
 	t->next_first = SX_NONE;
 	memcpy(ix->keys + ix->keys_len, tok, len);
 	ix->keys_len += len;
@@ -407,12 +443,23 @@ on_token(void *ctx, token_kind_t kind, const char *tok, size_t len, size_t start
 	(void)end;
 	if (!colocated)
 		ix->pos++;
+	if (ix->pos >= NOPOS)
+		return 0;  /* not reached: input is cut at TOKENIZE_MAX_INPUT */
 	id = intern(ix, tok, len, kind != TOKEN_WORD);
-	if (id == SX_NONE || !grow((void **)&ix->occ, &ix->capocc, ix->nocc + 1, sizeof(uint64_t))) {
+	if (id == SX_NONE || !grow((void **)&ix->occ, &ix->capocc, ix->nocc + 2, sizeof(uint64_t))) {
 		ix->oom = true;
 		return -1;
 	}
 	ix->occ[ix->nocc++] = (uint64_t)id << 32 | ix->pos;
+	if (kind == TOKEN_BIGRAM) {
+		/* its first character as a unigram, counted but without a position (index.h) */
+		id = intern(ix, tok, utf8_len(tok), true);
+		if (id == SX_NONE) {
+			ix->oom = true;
+			return -1;
+		}
+		ix->occ[ix->nocc++] = (uint64_t)id << 32 | ix->pos | NOPOS;
+	}
 	return 0;
 }
 
@@ -462,10 +509,13 @@ write_postings(sx_index_t *ix, uint32_t docno, uint32_t title_len)
 			pb = heapbuf;
 		}
 		for (j = 0; j < n; j++) {
-			if (pos[j] < title_len)
+			uint32_t p = pos[j] & ~NOPOS;
+			if (p < title_len)
 				nt++;
-			plen += put_varint(pb + plen, pos[j] - prev);
-			prev = pos[j];
+			if (pos[j] & NOPOS)
+				continue;
+			plen += put_varint(pb + plen, p - prev);
+			prev = p;
 		}
 		need = (size_t)t->len + 20 + plen;
 		if (need > UINT32_MAX / 2) {
@@ -506,7 +556,9 @@ sx_add(sx_index_t *ix, const sx_doc_t *meta, const char *title, size_t tlen, con
 		return false;
 	if (!grow32((void **)&ix->docs, &ix->capdocs, (size_t)ix->ndocs + 1, sizeof(sx_doc_t)) ||
 	    !grow((void **)&ix->doc_terms, &ix->capdoc_terms, ix->ndoc_terms + (size_t)(nterms > 0 ? nterms : 0),
-	    sizeof(uint32_t)))
+	    sizeof(uint32_t)) ||
+	    !grow((void **)&ix->doc_slots, &ix->capdoc_slots, ix->ndoc_terms + (size_t)(nterms > 0 ? nterms : 0),
+	    sizeof(uint16_t)))
 		return false;
 	docno = ix->ndocs;
 	ix->nocc = 0;
@@ -535,6 +587,7 @@ sx_add(sx_index_t *ix, const sx_doc_t *meta, const char *title, size_t tlen, con
 	d->nterms = 0;
 	for (i = 0; i < nterms && d->nterms < UINT16_MAX; i++) {
 		if (term_ids[i] > 0 && term_ids[i] < SX_MAX_TERM_ID) {
+			ix->doc_slots[ix->ndoc_terms] = slot_of(ix, (uint32_t)term_ids[i]);
 			ix->doc_terms[ix->ndoc_terms++] = (uint32_t)term_ids[i];
 			d->nterms++;
 		}
@@ -546,6 +599,87 @@ sx_add(sx_index_t *ix, const sx_doc_t *meta, const char *title, size_t tlen, con
 	ix->nalive++;
 	ix->alive_len += d->len;
 	return true;
+}
+
+bool
+sx_append(sx_index_t *dst, const sx_index_t *src)
+{
+	uint32_t base = dst->ndocs, i, id;
+	size_t terms_base = dst->ndoc_terms;
+
+	if ((uint64_t)dst->ndocs + src->ndocs >= SX_NONE - 1 ||
+	    !grow32((void **)&dst->docs, &dst->capdocs, (size_t)dst->ndocs + src->ndocs, sizeof(sx_doc_t)) ||
+	    !grow((void **)&dst->doc_terms, &dst->capdoc_terms, dst->ndoc_terms + src->ndoc_terms + 1, sizeof(uint32_t)) ||
+	    !grow((void **)&dst->doc_slots, &dst->capdoc_slots, dst->ndoc_terms + src->ndoc_terms + 1, sizeof(uint16_t)))
+		return false;
+	memcpy(dst->doc_terms + terms_base, src->doc_terms, sizeof(uint32_t) * src->ndoc_terms);
+	dst->ndoc_terms += src->ndoc_terms;
+	map_slots(dst, terms_base);  /* src may have no term table of its own */
+	for (i = 0; i < src->ndocs; i++) {
+		sx_doc_t *d = &dst->docs[base + i];
+		*d = src->docs[i];
+		d->terms_off += (uint32_t)terms_base;
+		if (!id_put(dst, d->id, base + i))
+			return false;
+	}
+	for (i = 0; i < src->ntoks; i++) {
+		const sx_token_t *st = &src->toks[i];
+		const uint8_t *p = st->post;
+		sx_token_t *dt;
+		uint32_t first;
+		size_t rest, need;
+
+		if (st->len == 0)
+			continue;
+		id = intern(dst, src->keys + st->key, st->klen, st->cjk);
+		if (id == SX_NONE)
+			return false;
+		dt = &dst->toks[id];
+		first = get_varint(&p);   /* the first entry's docno + 1 in src */
+		rest = st->len - (size_t)(p - st->post);
+		need = (size_t)dt->len + 5 + rest;
+		if (need > UINT32_MAX / 2)
+			return false;
+		if (need > dt->cap) {
+			size_t c = dt->cap;
+			if (!grow((void **)&dt->post, &c, need, 1))
+				return false;
+			dt->cap = (uint32_t)c;
+		}
+		dt->len += (uint32_t)put_varint(dt->post + dt->len, first + base - dt->last);
+		memcpy(dt->post + dt->len, p, rest);
+		dt->len += (uint32_t)rest;
+		dt->last = st->last + base;
+		dt->ndocs += st->ndocs;
+	}
+	dst->ndocs += src->ndocs;
+	dst->nalive += src->nalive;
+	dst->alive_len += src->alive_len;
+	return true;
+}
+
+void
+sx_shrink(sx_index_t *ix)
+{
+	uint32_t i;
+
+	for (i = 0; i < ix->ntoks; i++) {
+		sx_token_t *t = &ix->toks[i];
+		uint8_t *p;
+		if (t->cap <= t->len + 16)
+			continue;
+		p = realloc(t->post, t->len ? t->len : 1);
+		if (p != NULL) {
+			t->post = p;
+			t->cap = t->len ? t->len : 1;
+		}
+	}
+	free(ix->occ);
+	free(ix->touched);
+	free(ix->bucket);
+	ix->occ = NULL;
+	ix->touched = ix->bucket = NULL;
+	ix->capocc = ix->captouched = ix->capbucket = 0;
 }
 
 bool
@@ -615,6 +749,6 @@ sx_memory(const sx_index_t *ix)
 		n += ix->toks[i].cap;
 	n += (size_t)ix->captoks * sizeof(sx_token_t) + ix->keys_cap + (size_t)(ix->tok_mask + 1) * 4 +
 	    (size_t)(ix->first_mask + 1) * 8 + (size_t)(ix->id_mask + 1) * 16 + (size_t)ix->capdocs * sizeof(sx_doc_t) +
-	    ix->capdoc_terms * 4 + ix->capocc * 8 + ix->captouched * 4 + ix->capbucket * 4;
+	    ix->capdoc_terms * 4 + ix->capdoc_slots * 2 + ix->capocc * 8 + ix->captouched * 4 + ix->capbucket * 4;
 	return n;
 }

@@ -8,6 +8,11 @@
  * no phrase spans the two. A posting-list entry is, in LEB128 varints: docno + 1 - the previous
  * entry's docno + 1, title hits, body hits, the byte length of the positions, then the positions as
  * deltas. Counting needs the first four only; phrases read the positions.
+ *
+ * Besides the tokenizer's tokens, every CJK character is also entered as a unigram at the position
+ * of the bigram it begins, counted in the hits but without a stored position (the tokenizer's own
+ * trailing unigrams keep theirs). So a one-character query reads one list, and the positions a
+ * phrase ending in a one-character prefix needs are still those of the tokens beginning with it.
  */
 #ifndef TSUNAGU_SEARCH_INDEX_H
 #define TSUNAGU_SEARCH_INDEX_H
@@ -19,6 +24,7 @@
 #define SX_NONE UINT32_MAX
 #define SX_TYPE_MAX 64
 #define SX_MAX_TERM_ID (1u << 24)  /* terms with larger ids are not counted in facets */
+#define SX_MAX_SLOTS 0xffff        /* and so are terms beyond the 65,535th of a site */
 
 enum { SX_DRAFT, SX_PENDING, SX_PUBLISHED, SX_ARCHIVED };
 
@@ -46,6 +52,7 @@ typedef struct sx_token {
 	uint32_t  ndocs;       /* entries, dead documents included */
 	uint32_t  key;         /* its text: keys + key, klen bytes */
 	uint16_t  klen;
+	uint8_t   cjk;         /* begins with a CJK character (in a first-character chain) */
 	uint32_t  next_first;  /* next token beginning with the same CJK character; SX_NONE ends */
 	uint32_t  stamp, cnt, off;  /* scratch while one document is added */
 } sx_token_t;
@@ -58,8 +65,9 @@ typedef struct sx_index {
 	sx_doc_t   *docs;
 	uint32_t    ndocs, capdocs, nalive;
 	uint64_t    alive_len;     /* sum of len over the living documents */
-	uint32_t   *doc_terms;
-	size_t      ndoc_terms, capdoc_terms;
+	uint32_t   *doc_terms;     /* term ids */
+	uint16_t   *doc_slots;     /* the same terms as indexes in terms[]; sx_nslots(ix) for an unknown term */
+	size_t      ndoc_terms, capdoc_terms, capdoc_slots;
 
 	sx_token_t *toks;
 	uint32_t    ntoks, captoks;
@@ -97,14 +105,20 @@ typedef struct sx_cursor {
 sx_index_t *sx_new(const char *type);
 void        sx_free(sx_index_t *ix);
 
-/* Replaces the term table (id, vocabulary, code, name, facet flag), given in display order. */
+/* Replaces the term table (id, vocabulary, code, name, facet flag), given in display order; then
+ * sx_terms_end maps every document's terms to the new table. */
 bool        sx_terms_begin(sx_index_t *ix);
 bool        sx_terms_add(sx_index_t *ix, int64_t id, const char *vocab, const char *code, const char *name, bool facet);
+void        sx_terms_end(sx_index_t *ix);
 
 /* Adds a document (the caller has called sx_remove for an older version). False on no memory or
  * invalid UTF-8 (the document is then not searchable, but the index stays consistent). */
 bool        sx_add(sx_index_t *ix, const sx_doc_t *meta, const char *title, size_t tlen, const char *body,
     size_t blen, const int64_t *term_ids, int nterms);
+/* Appends every document of src (built from entities with larger ids) to dst; src is left as it was. */
+bool        sx_append(sx_index_t *dst, const sx_index_t *src);
+/* Gives back the slack of the posting lists (after a full build). */
+void        sx_shrink(sx_index_t *ix);
 /* Marks the entity's document dead; false when it had none. */
 bool        sx_remove(sx_index_t *ix, int64_t id);
 
@@ -112,6 +126,14 @@ bool        sx_remove(sx_index_t *ix, int64_t id);
 uint32_t    sx_lookup(const sx_index_t *ix, const char *tok, size_t len);
 /* The first token beginning with the CJK character cp (then follow next_first); SX_NONE if none. */
 uint32_t    sx_first(const sx_index_t *ix, uint32_t cp);
+/* Slots of terms in doc_slots: 0 .. sx_nslots - 1 are terms, sx_nslots itself stands for "unknown";
+ * arrays indexed by slot need sx_nslots + 1 entries. */
+static inline uint32_t
+sx_nslots(const sx_index_t *ix)
+{
+	return ix->nterms < SX_MAX_SLOTS ? ix->nterms : SX_MAX_SLOTS;
+}
+
 /* The term's index in ix->terms, or SX_NONE. */
 static inline uint32_t
 sx_term_index(const sx_index_t *ix, uint32_t term_id)

@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define MAX_TYPES       32
 #define BM25_K1         1.2
@@ -35,6 +36,8 @@
 #define TITLE_WEIGHT    10.0
 #define TERMS_PER_DOC   256    /* term links read per entity (entity.h allows 64) */
 #define DEAD_REBUILD    1024   /* dead documents tolerated before a quarter-dead index is rebuilt */
+#define BUILD_PARTS     4      /* threads of a full build, at most */
+#define PARALLEL_MIN_DOCS 5000 /* fewer entities are indexed on the calling thread alone */
 
 typedef struct slot {
 	char             type[SX_TYPE_MAX];
@@ -89,6 +92,7 @@ load_terms(sx_index_t *ix, db_t *db)
 		}
 	}
 	db_done(st);
+	sx_terms_end(ix);
 	return rc == DB_DONE;
 }
 
@@ -134,19 +138,18 @@ add_row(sx_index_t *ix, db_t *db, db_stmt_t *st)
 	return sx_add(ix, &meta, db_col_text(st, 6), db_col_len(st, 6), db_col_text(st, 7), db_col_len(st, 7), terms, nterms);
 }
 
-static sx_index_t *
-build_full(db_t *db, const char *type, const state_t *s)
+/* Adds the type's entities with lo <= id < hi. */
+static bool
+build_range(sx_index_t *ix, db_t *db, const char *type, int64_t lo, int64_t hi)
 {
-	sx_index_t *ix = sx_new(type);
-	db_stmt_t *st;
-	int rc = DB_ERR;
+	db_stmt_t *st = db_prepare(db, "SELECT " DOC_COLUMNS " FROM entities WHERE type = ? AND id >= ? AND id < ? ORDER BY id");
+	int rc;
 
-	if (ix == NULL || !load_terms(ix, db))
-		goto fail;
-	st = db_prepare(db, "SELECT " DOC_COLUMNS " FROM entities WHERE type = ? ORDER BY id");
 	if (st == NULL)
-		goto fail;
+		return false;
 	db_bind_str(st, 1, type);
+	db_bind_i64(st, 2, lo);
+	db_bind_i64(st, 3, hi);
 	while ((rc = db_step(st)) == DB_ROW) {
 		if (!add_row(ix, db, st)) {
 			rc = DB_ERR;
@@ -154,15 +157,116 @@ build_full(db_t *db, const char *type, const state_t *s)
 		}
 	}
 	db_done(st);
-	if (rc != DB_DONE)
-		goto fail;
-	ix->seq = s->latest;
-	snprintf(ix->instance, sizeof(ix->instance), "%s", s->instance);
-	return ix;
-fail:
-	log_error("search: cannot build the index of %s", type);
-	sx_free(ix);
+	return rc == DB_DONE;
+}
+
+/* A part of a full build on a thread of its own, with its own connection on the same snapshot. */
+typedef struct part {
+	pthread_t   thread;
+	const char *type;
+	int64_t     lo, hi;
+	state_t     want;
+	sx_index_t *ix;
+	bool        started, ok;
+} part_t;
+
+static void *
+part_main(void *arg)
+{
+	part_t *pt = arg;
+	db_t *db = db_open();
+	state_t s;
+
+	if (db == NULL)
+		return NULL;
+	if (db_begin(db)) {
+		/* the same snapshot as the caller's, or nothing: the caller then builds this part itself */
+		if (read_state(db, &s) && s.latest == pt->want.latest && strcmp(s.instance, pt->want.instance) == 0 &&
+		    (pt->ix = sx_new(pt->type)) != NULL)
+			pt->ok = build_range(pt->ix, db, pt->type, pt->lo, pt->hi);
+		db_commit(db);
+	}
+	db_close(db);
 	return NULL;
+}
+
+static int64_t
+query_i64(db_t *db, const char *sql, const char *type, int64_t arg)
+{
+	db_stmt_t *st = db_prepare(db, sql);
+	int64_t v = -1;
+
+	if (st == NULL)
+		return -1;
+	db_bind_str(st, 1, type);
+	db_bind_i64(st, 2, arg);
+	if (db_step(st) == DB_ROW)
+		v = db_col_i64(st, 0);
+	db_done(st);
+	return v;
+}
+
+/* Builds the type's index from what db sees (inside its read transaction). Large types are split
+ * by id into one part per processor (at most BUILD_PARTS), built in parallel and appended in order. */
+static sx_index_t *
+build_full(db_t *db, const char *type, const state_t *s)
+{
+	part_t parts[BUILD_PARTS];
+	sx_index_t *ix = sx_new(type);
+	int64_t count, bound[BUILD_PARTS + 1];
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	int nparts = 1, i;
+	bool ok = false;
+
+	memset(parts, 0, sizeof(parts));
+	if (ix == NULL || !load_terms(ix, db))
+		goto done;
+	count = query_i64(db, "SELECT COUNT(*) FROM entities WHERE type = ? AND ? = 0", type, 0);
+	if (count < 0)
+		goto done;
+	if (count >= PARALLEL_MIN_DOCS && cpus > 1)
+		nparts = cpus < BUILD_PARTS ? (int)cpus : BUILD_PARTS;
+	bound[0] = INT64_MIN;
+	bound[nparts] = INT64_MAX;
+	for (i = 1; i < nparts; i++) {
+		bound[i] = query_i64(db, "SELECT id FROM entities WHERE type = ? ORDER BY id LIMIT 1 OFFSET ?", type,
+		    count * i / nparts);
+		if (bound[i] < 0)
+			nparts = i;  /* not expected: fewer parts */
+	}
+	bound[nparts] = INT64_MAX;
+	for (i = 1; i < nparts; i++) {
+		parts[i].type = type;
+		parts[i].lo = bound[i];
+		parts[i].hi = bound[i + 1];
+		parts[i].want = *s;
+		parts[i].started = pthread_create(&parts[i].thread, NULL, part_main, &parts[i]) == 0;
+	}
+	ok = build_range(ix, db, type, bound[0], bound[1]);
+	for (i = 1; i < nparts; i++) {
+		if (parts[i].started)
+			pthread_join(parts[i].thread, NULL);
+		if (!ok)
+			continue;
+		if (parts[i].ok)
+			ok = sx_append(ix, parts[i].ix);
+		else
+			ok = build_range(ix, db, type, parts[i].lo, parts[i].hi);
+	}
+	if (ok) {
+		sx_shrink(ix);
+		ix->seq = s->latest;
+		snprintf(ix->instance, sizeof(ix->instance), "%s", s->instance);
+	}
+done:
+	for (i = 1; i < BUILD_PARTS; i++)
+		sx_free(parts[i].ix);
+	if (!ok) {
+		log_error("search: cannot build the index of %s", type);
+		sx_free(ix);
+		return NULL;
+	}
+	return ix;
 }
 
 /* Applies the log entries after ix->seq. False when a full build is the better way (or on error). */
@@ -429,7 +533,7 @@ static bool
 eval_phrase(const sx_index_t *ix, const uint32_t *toks, uint32_t nf, uint32_t first, hits_t *out, scratch_t *sc)
 {
 	sx_cursor_t *c, *mc = NULL;
-	uint32_t nm = 0, t, i, d, n, m, tt, j;
+	uint32_t nm = 0, t, i, d, n, m, tt, j, lead = 0;
 	bool ok = false;
 
 	c = calloc(nf, sizeof(*c));
@@ -446,25 +550,35 @@ eval_phrase(const sx_index_t *ix, const uint32_t *toks, uint32_t nf, uint32_t fi
 		for (i = 0, t = first; t != SX_NONE; t = ix->toks[t].next_first, i++)
 			sx_cursor_init(&mc[i], ix, t);
 	}
-	for (;;) {
-		d = 0;
-		for (i = 0; i < nf; i++)
-			if (c[i].doc > d)
-				d = c[i].doc;
-		if (d == SX_NONE)
-			break;
-		for (i = 0; i < nf; i++)
+	/* the rarest token leads; the others are moved to its documents */
+	for (i = 1; i < nf; i++)
+		if (ix->toks[toks[i]].ndocs < ix->toks[toks[lead]].ndocs)
+			lead = i;
+	while ((d = c[lead].doc) != SX_NONE) {
+		for (i = 0; i < nf; i++) {
+			if (i == lead)
+				continue;
 			sx_cursor_seek(&c[i], d);
-		for (i = 0; i < nf && c[i].doc == d; i++)
-			;
-		if (i < nf)
-			continue;  /* someone moved past d: take the new maximum */
+			if (c[i].doc != d)
+				break;
+		}
+		if (i < nf) {
+			if (c[i].doc == SX_NONE)
+				break;
+			sx_cursor_seek(&c[lead], c[i].doc);
+			continue;
+		}
 		if (!ix->docs[d].alive)
 			goto next;
-		if (!scratch_need(sc, (size_t)c[0].nt + c[0].nb))
+		if (!scratch_need(sc, (size_t)c[lead].nt + c[lead].nb))
 			goto done;
-		n = sx_cursor_positions(&c[0], sc->pa);
-		for (i = 1; i < nf && n > 0; i++) {
+		m = sx_cursor_positions(&c[lead], sc->pa);
+		for (i = 0, n = 0; i < m; i++)  /* the lead's positions as phrase starts */
+			if (sc->pa[i] >= lead)
+				sc->pa[n++] = sc->pa[i] - lead;
+		for (i = 0; i < nf && n > 0; i++) {
+			if (i == lead)
+				continue;
 			if (!scratch_need(sc, (size_t)c[i].nt + c[i].nb))
 				goto done;
 			m = sx_cursor_positions(&c[i], sc->pb);
@@ -491,7 +605,7 @@ eval_phrase(const sx_index_t *ix, const uint32_t *toks, uint32_t nf, uint32_t fi
 				goto done;
 		}
 next:
-		sx_cursor_next(&c[0]);
+		sx_cursor_next(&c[lead]);
 	}
 	ok = true;
 done:
@@ -537,8 +651,11 @@ eval_word(const sx_index_t *ix, const search_query_t *q, const query_word_t *w, 
 		}
 		p += len + 1;
 	}
-	if (nf == 0)
-		return eval_prefix(ix, first, out);
+	if (nf == 0) {
+		/* a lone character: its unigram list has every occurrence (index.h) */
+		uint32_t uni = sx_lookup(ix, q->toks.data + w->off, strlen(q->toks.data + w->off));
+		return uni != SX_NONE ? eval_list(ix, uni, out) : eval_prefix(ix, first, out);
+	}
 	if (nf == 1 && first == SX_NONE)
 		return eval_list(ix, toks[0], out);
 	return eval_phrase(ix, toks, nf, first, out, sc);
@@ -639,7 +756,7 @@ visible(const sx_doc_t *d, int64_t now)
 static uint8_t *
 filter_bits(const sx_index_t *ix, const search_params_t *p, uint8_t *need)
 {
-	uint8_t *bits = calloc(ix->nterms + 1, 1);
+	uint8_t *bits = calloc(sx_nslots(ix) + 1, 1);  /* by slot; the last one, "unknown", stays 0 */
 	int f, j;
 	uint32_t t;
 
@@ -651,7 +768,7 @@ filter_bits(const sx_index_t *ix, const search_params_t *p, uint8_t *need)
 		if (fl->ncodes <= 0 || fl->vocab == NULL)
 			continue;
 		*need |= (uint8_t)(1u << f);
-		for (t = 0; t < ix->nterms; t++) {
+		for (t = 0; t < sx_nslots(ix); t++) {
 			if (strcmp(ix->terms[t].vocab, fl->vocab) != 0)
 				continue;
 			for (j = 0; j < fl->ncodes && j < SEARCH_MAX_CODES; j++)
@@ -749,7 +866,7 @@ run_index(const sx_index_t *ix, arena_t *a, const search_params_t *p, const sear
 			for (i = 0; i < words[w].n; i++)
 				bit_set(&excl, words[w].doc[i]);
 	fbits = filter_bits(ix, p, &need);
-	counts = calloc(ix->nterms + 1, sizeof(uint32_t));
+	counts = calloc(sx_nslots(ix) + 1, sizeof(uint32_t));
 	first = (size_t)(page - 1) * (size_t)per;
 	top.k = (uint32_t)(first + (size_t)per);
 	top.h = malloc(sizeof(scored_t) * top.k);
@@ -768,7 +885,7 @@ run_index(const sx_index_t *ix, arena_t *a, const search_params_t *p, const sear
 	}
 	for (i = 0; all ? i < ix->ndocs : i < ncand; i++) {
 		const sx_doc_t *doc;
-		const uint32_t *dt;
+		const uint16_t *dt;
 		uint8_t have = 0;
 		double key;
 
@@ -776,24 +893,17 @@ run_index(const sx_index_t *ix, arena_t *a, const search_params_t *p, const sear
 		doc = &ix->docs[d];
 		if (!doc->alive || (!p->staff && !visible(doc, p->now)) || bit_get(&excl, d))
 			continue;
-		dt = ix->doc_terms + doc->terms_off;
+		dt = ix->doc_slots + doc->terms_off;
 		if (need) {
-			for (t = 0; t < doc->nterms; t++) {
-				uint32_t s = sx_term_index(ix, dt[t]);
-				if (s != SX_NONE)
-					have |= fbits[s];
-			}
+			for (t = 0; t < doc->nterms; t++)
+				have |= fbits[dt[t]];
 			if ((have & need) != need)
 				continue;
 		}
 		out->total++;
-		if (p->facets) {
-			for (t = 0; t < doc->nterms; t++) {
-				uint32_t s = sx_term_index(ix, dt[t]);
-				if (s != SX_NONE)
-					counts[s]++;
-			}
-		}
+		if (p->facets)
+			for (t = 0; t < doc->nterms; t++)
+				counts[dt[t]]++;
 		if (ranked) {
 			key = 0.0;
 			for (w = 0; w < q->nwords; w++) {
@@ -825,13 +935,13 @@ run_index(const sx_index_t *ix, arena_t *a, const search_params_t *p, const sear
 		out->ids[out->nids++] = top.h[i].id;
 	if (p->facets) {
 		uint32_t nf = 0;
-		for (t = 0; t < ix->nterms; t++)
+		for (t = 0; t < sx_nslots(ix); t++)
 			if (counts[t] > 0 && ix->terms[t].facet)
 				nf++;
 		out->facets = arena_alloc(a, sizeof(facet_count_t) * (nf + 1));
 		if (out->facets == NULL)
 			goto done;
-		for (t = 0; t < ix->nterms; t++) {
+		for (t = 0; t < sx_nslots(ix); t++) {
 			facet_count_t *f;
 			if (counts[t] == 0 || !ix->terms[t].facet)
 				continue;
