@@ -94,15 +94,6 @@ get_varint(const uint8_t **pp)
 
 #define NOPOS 0x80000000u  /* an occurrence flag: counted, but its position is not stored */
 
-/* The length of the first UTF-8 character. */
-static size_t
-utf8_len(const char *s)
-{
-	unsigned char c = (unsigned char)s[0];
-
-	return c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
-}
-
 /* The first code point of a UTF-8 token (tokens are valid UTF-8). */
 static uint32_t
 first_cp(const char *s, size_t n)
@@ -351,7 +342,7 @@ sx_first(const sx_index_t *ix, uint32_t cp)
 
 /* The token's index, added when new; SX_NONE on no memory. */
 static uint32_t
-intern(sx_index_t *ix, const char *tok, size_t len, bool cjk)
+intern(sx_index_t *ix, const char *tok, size_t len, uint8_t kind)
 {
 	uint32_t h, v, id;
 	sx_token_t *t;
@@ -371,13 +362,13 @@ intern(sx_index_t *ix, const char *tok, size_t len, bool cjk)
 	memset(t, 0, sizeof(*t));
 	t->key = (uint32_t)ix->keys_len;
 	t->klen = (uint16_t)len;
-	t->cjk = cjk;
+	t->kind = kind;
 	t->next_first = SX_NONE;
 	memcpy(ix->keys + ix->keys_len, tok, len);
 	ix->keys_len += len;
 	ix->ntoks++;
 	ix->tok_table[h] = id + 1;
-	if (cjk && !first_put(ix, first_cp(tok, len), id))
+	if (kind != TOKEN_WORD && !first_put(ix, first_cp(tok, len), id))
 		return SX_NONE;
 	if ((uint64_t)ix->ntoks * 2 > (uint64_t)ix->tok_mask + 1 && !rehash_tokens(ix))
 		return SX_NONE;
@@ -445,7 +436,7 @@ on_token(void *ctx, token_kind_t kind, const char *tok, size_t len, size_t start
 		ix->pos++;
 	if (ix->pos >= NOPOS)
 		return 0;  /* not reached: input is cut at TOKENIZE_MAX_INPUT */
-	id = intern(ix, tok, len, kind != TOKEN_WORD);
+	id = intern(ix, tok, len, (uint8_t)kind);
 	if (id == SX_NONE || !grow((void **)&ix->occ, &ix->capocc, ix->nocc + 2, sizeof(uint64_t))) {
 		ix->oom = true;
 		return -1;
@@ -453,7 +444,7 @@ on_token(void *ctx, token_kind_t kind, const char *tok, size_t len, size_t start
 	ix->occ[ix->nocc++] = (uint64_t)id << 32 | ix->pos;
 	if (kind == TOKEN_BIGRAM) {
 		/* its first character as a unigram, counted but without a position (index.h) */
-		id = intern(ix, tok, utf8_len(tok), true);
+		id = intern(ix, tok, search_unit_len(tok, len), TOKEN_UNIGRAM);
 		if (id == SX_NONE) {
 			ix->oom = true;
 			return -1;
@@ -631,7 +622,7 @@ sx_append(sx_index_t *dst, const sx_index_t *src)
 
 		if (st->len == 0)
 			continue;
-		id = intern(dst, src->keys + st->key, st->klen, st->cjk);
+		id = intern(dst, src->keys + st->key, st->klen, st->kind);
 		if (id == SX_NONE)
 			return false;
 		dt = &dst->toks[id];

@@ -9,10 +9,12 @@
  * entry's docno + 1, title hits, body hits, the byte length of the positions, then the positions as
  * deltas. Counting needs the first four only; phrases read the positions.
  *
- * Besides the tokenizer's tokens, every CJK character is also entered as a unigram at the position
- * of the bigram it begins, counted in the hits but without a stored position (the tokenizer's own
- * trailing unigrams keep theirs). So a one-character query reads one list, and the positions a
- * phrase ending in a one-character prefix needs are still those of the tokens beginning with it.
+ * Besides the tokenizer's tokens, every CJK character (a unit: the character with its combining marks
+ * and variation selectors) is also entered as a unigram at the position of the bigram it begins,
+ * counted in the hits but without a stored position (the tokenizer's own trailing unigrams keep
+ * theirs). So a one-character query reads the unigram lists of the units that begin with its bytes
+ * (usually one), and the positions a phrase ending in a one-character prefix needs are still those
+ * of the tokens beginning with it.
  */
 #ifndef TSUNAGU_SEARCH_INDEX_H
 #define TSUNAGU_SEARCH_INDEX_H
@@ -52,7 +54,7 @@ typedef struct sx_token {
 	uint32_t  ndocs;       /* entries, dead documents included */
 	uint32_t  key;         /* its text: keys + key, klen bytes */
 	uint16_t  klen;
-	uint8_t   cjk;         /* begins with a CJK character (in a first-character chain) */
+	uint8_t   kind;        /* token_kind_t; all but TOKEN_WORD are in a first-character chain */
 	uint32_t  next_first;  /* next token beginning with the same CJK character; SX_NONE ends */
 	uint32_t  stamp, cnt, off;  /* scratch while one document is added */
 } sx_token_t;
@@ -124,7 +126,7 @@ bool        sx_remove(sx_index_t *ix, int64_t id);
 
 /* A token's index, SX_NONE when no document has it. */
 uint32_t    sx_lookup(const sx_index_t *ix, const char *tok, size_t len);
-/* The first token beginning with the CJK character cp (then follow next_first); SX_NONE if none. */
+/* The first token beginning with the CJK code point cp (then follow next_first); SX_NONE if none. */
 uint32_t    sx_first(const sx_index_t *ix, uint32_t cp);
 /* Slots of terms in doc_slots: 0 .. sx_nslots - 1 are terms, sx_nslots itself stands for "unknown";
  * arrays indexed by slot need sx_nslots + 1 entries. */

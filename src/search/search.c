@@ -478,21 +478,21 @@ eval_list(const sx_index_t *ix, uint32_t tok, hits_t *out)
 	return true;
 }
 
-/* The union of every token beginning with one character. */
+/* The union of several tokens' lists. */
 static bool
-eval_prefix(const sx_index_t *ix, uint32_t first, hits_t *out)
+eval_union(const sx_index_t *ix, const uint32_t *toks, uint32_t n, hits_t *out)
 {
-	uint32_t *acc, t, d;
+	uint32_t *acc, i, d;
 	sx_cursor_t c;
 	bool ok = true;
 
-	if (ix->toks[first].next_first == SX_NONE)
-		return eval_list(ix, first, out);
+	if (n == 1)
+		return eval_list(ix, toks[0], out);
 	acc = calloc((size_t)ix->ndocs * 2 + 2, sizeof(uint32_t));
 	if (acc == NULL)
 		return false;
-	for (t = first; t != SX_NONE; t = ix->toks[t].next_first) {
-		for (sx_cursor_init(&c, ix, t); c.doc != SX_NONE; sx_cursor_next(&c)) {
+	for (i = 0; i < n; i++) {
+		for (sx_cursor_init(&c, ix, toks[i]); c.doc != SX_NONE; sx_cursor_next(&c)) {
 			acc[(size_t)c.doc * 2] += c.nt;
 			acc[(size_t)c.doc * 2 + 1] += c.nb;
 		}
@@ -528,12 +528,14 @@ keep_followed(uint32_t *s, uint32_t n, const uint32_t *p, uint32_t m, uint32_t s
 	return k;
 }
 
-/* Tokens at consecutive positions; the last may be a one-character prefix (its chain starts at first). */
+/* Tokens at consecutive positions, then (when nm > 0) one of the tokens members at the next one: a
+ * phrase ending in a one-character prefix. */
 static bool
-eval_phrase(const sx_index_t *ix, const uint32_t *toks, uint32_t nf, uint32_t first, hits_t *out, scratch_t *sc)
+eval_phrase(const sx_index_t *ix, const uint32_t *toks, uint32_t nf, const uint32_t *members, uint32_t nm, hits_t *out,
+    scratch_t *sc)
 {
 	sx_cursor_t *c, *mc = NULL;
-	uint32_t nm = 0, t, i, d, n, m, tt, j, lead = 0;
+	uint32_t i, d, n, m, tt, j, lead = 0;
 	bool ok = false;
 
 	c = calloc(nf, sizeof(*c));
@@ -541,14 +543,12 @@ eval_phrase(const sx_index_t *ix, const uint32_t *toks, uint32_t nf, uint32_t fi
 		return false;
 	for (i = 0; i < nf; i++)
 		sx_cursor_init(&c[i], ix, toks[i]);
-	if (first != SX_NONE) {
-		for (t = first; t != SX_NONE; t = ix->toks[t].next_first)
-			nm++;
+	if (nm > 0) {
 		mc = calloc(nm, sizeof(*mc));
 		if (mc == NULL)
 			goto done;
-		for (i = 0, t = first; t != SX_NONE; t = ix->toks[t].next_first, i++)
-			sx_cursor_init(&mc[i], ix, t);
+		for (i = 0; i < nm; i++)
+			sx_cursor_init(&mc[i], ix, members[i]);
 	}
 	/* the rarest token leads; the others are moved to its documents */
 	for (i = 1; i < nf; i++)
@@ -630,11 +630,44 @@ utf8_first(const char *s)
 	    (u[3] & 0x3f);
 }
 
+/* The tokens whose text begins with the bytes of p (a one-character word: FTS5's prefix rule, so "ア"
+ * also covers ア with a combining mark); only unigrams when unigrams_only. malloc'd; NULL when none
+ * (or no memory: *oom). */
+static uint32_t *
+prefix_members(const sx_index_t *ix, const char *p, size_t len, bool unigrams_only, uint32_t *n, bool *oom)
+{
+	uint32_t t, *m = NULL, cap = 0;
+
+	*n = 0;
+	for (t = sx_first(ix, utf8_first(p)); t != SX_NONE; t = ix->toks[t].next_first) {
+		const sx_token_t *k = &ix->toks[t];
+		if (k->klen < len || memcmp(ix->keys + k->key, p, len) != 0)
+			continue;
+		if (unigrams_only && k->kind != TOKEN_UNIGRAM)
+			continue;
+		if (*n == cap) {
+			uint32_t *more;
+			cap = cap ? cap * 2 : 8;
+			more = realloc(m, sizeof(uint32_t) * cap);
+			if (more == NULL) {
+				free(m);
+				*oom = true;
+				*n = 0;
+				return NULL;
+			}
+			m = more;
+		}
+		m[(*n)++] = t;
+	}
+	return m;
+}
+
 static bool
 eval_word(const sx_index_t *ix, const search_query_t *q, const query_word_t *w, hits_t *out, scratch_t *sc)
 {
-	uint32_t toks[QUERY_MAX_BYTES], nf = w->prefix ? w->ntok - 1 : w->ntok, i, first = SX_NONE;
+	uint32_t toks[QUERY_MAX_BYTES], nf = w->prefix ? w->ntok - 1 : w->ntok, i, nm = 0, *members = NULL;
 	const char *p = q->toks.data + w->off;
+	bool ok, oom = false;
 
 	if (w->ntok == 0 || w->ntok > QUERY_MAX_BYTES)
 		return true;
@@ -642,23 +675,27 @@ eval_word(const sx_index_t *ix, const search_query_t *q, const query_word_t *w, 
 		size_t len = strlen(p);
 		if (i < nf) {
 			toks[i] = sx_lookup(ix, p, len);
-			if (toks[i] == SX_NONE)
+			if (toks[i] == SX_NONE) {
+				free(members);
 				return true;  /* no document has it */
+			}
 		} else {
-			first = sx_first(ix, utf8_first(p));
-			if (first == SX_NONE)
-				return true;
+			/* a lone character: the unigram lists have every occurrence (index.h); at the end of a
+			 * phrase, the tokens that begin with it, which carry the positions */
+			members = prefix_members(ix, p, len, nf == 0, &nm, &oom);
+			if (nm == 0)
+				return !oom;
 		}
 		p += len + 1;
 	}
-	if (nf == 0) {
-		/* a lone character: its unigram list has every occurrence (index.h) */
-		uint32_t uni = sx_lookup(ix, q->toks.data + w->off, strlen(q->toks.data + w->off));
-		return uni != SX_NONE ? eval_list(ix, uni, out) : eval_prefix(ix, first, out);
-	}
-	if (nf == 1 && first == SX_NONE)
-		return eval_list(ix, toks[0], out);
-	return eval_phrase(ix, toks, nf, first, out, sc);
+	if (nf == 0)
+		ok = eval_union(ix, members, nm, out);
+	else if (nf == 1 && nm == 0)
+		ok = eval_list(ix, toks[0], out);
+	else
+		ok = eval_phrase(ix, toks, nf, members, nm, out, sc);
+	free(members);
+	return ok;
 }
 
 typedef struct bitmap {
@@ -845,7 +882,8 @@ run_index(const sx_index_t *ix, arena_t *a, const search_params_t *p, const sear
 				free(owned);
 				goto done;
 			}
-			memcpy(cand, gd, sizeof(uint32_t) * gn);
+			if (gn > 0)
+				memcpy(cand, gd, sizeof(uint32_t) * gn);
 			ncand = gn;
 		} else {
 			uint32_t k = 0, j = 0;

@@ -532,6 +532,26 @@ search_tokenize(const char *text, size_t n, bool emit_unigrams, void *ctx, token
 	return tokenize(text, n, emit_unigrams, false, ctx, cb);
 }
 
+size_t
+search_unit_len(const char *tok, size_t len)
+{
+	utf8proc_int32_t cp;
+	utf8proc_ssize_t r;
+	size_t n;
+
+	r = utf8proc_iterate((const utf8proc_uint8_t *)tok, (utf8proc_ssize_t)len, &cp);
+	if (r <= 0)
+		return len;
+	n = (size_t)r;
+	while (n < len) {
+		r = utf8proc_iterate((const utf8proc_uint8_t *)tok + n, (utf8proc_ssize_t)(len - n), &cp);
+		if (r <= 0 || char_class(cp) != CLASS_MARK)
+			break;
+		n += (size_t)r;
+	}
+	return n;
+}
+
 char *
 search_normalize(const char *text, size_t n, size_t *outlen)
 {

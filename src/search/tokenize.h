@@ -41,6 +41,10 @@ int  search_tokenize(const char *text, size_t n, bool emit_unigrams, void *ctx, 
  * invalid UTF-8. */
 char *search_normalize(const char *text, size_t n, size_t *outlen);
 
+/* The byte length of the first character of a normalised CJK token, with the marks that belong to it
+ * (a bigram's first unit, as the tokenizer built it). */
+size_t search_unit_len(const char *tok, size_t len);
+
 /* Registers the FTS5 tokenizer "tsunagu" on an SQLite connection (a sqlite3 *). Returns an SQLite
  * result code. Called for every connection by the db layer (db_tokenizers_register). */
 int  search_register_tokenizer(void *sqlite_conn);
