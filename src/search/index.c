@@ -434,8 +434,10 @@ on_token(void *ctx, token_kind_t kind, const char *tok, size_t len, size_t start
 	(void)end;
 	if (!colocated)
 		ix->pos++;
-	if (ix->pos >= NOPOS)
-		return 0;  /* not reached: input is cut at TOKENIZE_MAX_INPUT */
+	if (ix->pos >= ix->pos_limit) {
+		ix->pos = ix->pos_limit;  /* a title of a million tokens: the rest is not indexed */
+		return 0;
+	}
 	id = intern(ix, tok, len, (uint8_t)kind);
 	if (id == SX_NONE || !grow((void **)&ix->occ, &ix->capocc, ix->nocc + 2, sizeof(uint64_t))) {
 		ix->oom = true;
@@ -456,7 +458,7 @@ on_token(void *ctx, token_kind_t kind, const char *tok, size_t len, size_t start
 
 /* Appends one entry for document docno to each token it has. */
 static bool
-write_postings(sx_index_t *ix, uint32_t docno, uint32_t title_len)
+write_postings(sx_index_t *ix, uint32_t docno)
 {
 	size_t i, total = 0;
 	uint32_t stamp = docno + 1;
@@ -501,7 +503,7 @@ write_postings(sx_index_t *ix, uint32_t docno, uint32_t title_len)
 		}
 		for (j = 0; j < n; j++) {
 			uint32_t p = pos[j] & ~NOPOS;
-			if (p < title_len)
+			if (p < SX_BODY_BASE)
 				nt++;
 			if (pos[j] & NOPOS)
 				continue;
@@ -555,9 +557,11 @@ sx_add(sx_index_t *ix, const sx_doc_t *meta, const char *title, size_t tlen, con
 	ix->nocc = 0;
 	ix->oom = false;
 	ix->pos = UINT32_MAX;  /* the first token's position is 0 */
+	ix->pos_limit = SX_BODY_BASE - 1;
 	ok = search_tokenize(title, tlen, true, ix, on_token) == 0;
 	title_len = ix->pos + 1;
-	ix->pos = title_len;   /* the body's first token lands at title_len + 1 */
+	ix->pos = SX_BODY_BASE - 1;  /* the body's first token lands at SX_BODY_BASE */
+	ix->pos_limit = NOPOS - 1;
 	if (ok)
 		ok = search_tokenize(body, blen, true, ix, on_token) == 0;
 	if (!ok || ix->oom) {
@@ -566,14 +570,13 @@ sx_add(sx_index_t *ix, const sx_doc_t *meta, const char *title, size_t tlen, con
 			return false;
 		/* invalid UTF-8 (not expected: entities are validated): indexed without text */
 		title_len = 0;
-		ix->pos = 0;
+		ix->pos = SX_BODY_BASE - 1;
 	}
-	if (!write_postings(ix, docno, title_len))
+	if (!write_postings(ix, docno))
 		return false;
 	d = &ix->docs[docno];
 	*d = *meta;
-	d->title_len = title_len;
-	d->len = ix->nocc > 0 ? ix->pos : 0;  /* title_len + the body's positions */
+	d->len = title_len + (ix->pos - (SX_BODY_BASE - 1));  /* positions in title and body */
 	d->terms_off = (uint32_t)ix->ndoc_terms;
 	d->nterms = 0;
 	for (i = 0; i < nterms && d->nterms < UINT16_MAX; i++) {

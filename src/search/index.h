@@ -4,8 +4,8 @@
  * marks the old docno dead and an update appends a new one, so every posting list stays sorted by
  * docno and is only ever appended to. Dead documents are skipped until the next full build.
  *
- * Positions: the title's tokens take positions 0 .. title_len-1, the body's start at title_len + 1, so
- * no phrase spans the two. A posting-list entry is, in LEB128 varints: docno + 1 - the previous
+ * Positions: the title's tokens take positions from 0, the body's from SX_BODY_BASE, so no phrase spans
+ * the two and a position tells its field without looking at the document. A posting-list entry is, in LEB128 varints: docno + 1 - the previous
  * entry's docno + 1, title hits, body hits, the byte length of the positions, then the positions as
  * deltas. Counting needs the first four only; phrases read the positions.
  *
@@ -25,6 +25,7 @@
 
 #define SX_NONE UINT32_MAX
 #define SX_TYPE_MAX 64
+#define SX_BODY_BASE (1u << 20)    /* the body's first position; a title's tokens beyond it are dropped */
 #define SX_MAX_TERM_ID (1u << 24)  /* terms with larger ids are not counted in facets */
 #define SX_MAX_SLOTS 0xffff        /* and so are terms beyond the 65,535th of a site */
 
@@ -33,7 +34,6 @@ enum { SX_DRAFT, SX_PENDING, SX_PUBLISHED, SX_ARCHIVED };
 typedef struct sx_doc {
 	int64_t  id;
 	int64_t  published_at, deadline, listing_start, listing_end;  /* 0 = none */
-	uint32_t title_len;
 	uint32_t len;        /* positions used by title and body: BM25's document length */
 	uint32_t terms_off;  /* term ids in sx_index_t.doc_terms */
 	uint16_t nterms;
@@ -92,7 +92,7 @@ typedef struct sx_index {
 	uint64_t   *occ;           /* token << 32 | position */
 	uint32_t   *touched, *bucket;
 	size_t      nocc, capocc, ntouched, captouched, capbucket;
-	uint32_t    pos;
+	uint32_t    pos, pos_limit;
 	bool        oom;
 } sx_index_t;
 

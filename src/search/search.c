@@ -466,40 +466,70 @@ scratch_need(scratch_t *s, size_t n)
 	return true;
 }
 
-/* One token's list as hits (living documents only). */
+/* Documents a word needs to be looked for in (the candidates of the groups evaluated before it);
+ * NULL: everywhere. */
+typedef struct only {
+	const uint32_t *doc;
+	uint32_t        n;
+} only_t;
+
+/* One token's list as hits. Dead documents are left in every hit list (reading each one's flag here
+ * would cost a cache miss per entry); the final pass skips them. */
 static bool
-eval_list(const sx_index_t *ix, uint32_t tok, hits_t *out)
+eval_list(const sx_index_t *ix, uint32_t tok, hits_t *out, const only_t *only)
 {
 	sx_cursor_t c;
+	uint32_t i;
 
+	if (only != NULL) {
+		sx_cursor_init(&c, ix, tok);
+		for (i = 0; i < only->n && c.doc != SX_NONE; i++) {
+			sx_cursor_seek(&c, only->doc[i]);
+			if (c.doc == only->doc[i] && !hits_push(out, c.doc, c.nt, c.nb))
+				return false;
+		}
+		return true;
+	}
 	for (sx_cursor_init(&c, ix, tok); c.doc != SX_NONE; sx_cursor_next(&c))
-		if (ix->docs[c.doc].alive && !hits_push(out, c.doc, c.nt, c.nb))
+		if (!hits_push(out, c.doc, c.nt, c.nb))
 			return false;
 	return true;
 }
 
 /* The union of several tokens' lists. */
 static bool
-eval_union(const sx_index_t *ix, const uint32_t *toks, uint32_t n, hits_t *out)
+eval_union(const sx_index_t *ix, const uint32_t *toks, uint32_t n, hits_t *out, const only_t *only)
 {
-	uint32_t *acc, i, d;
+	uint32_t *acc, i, d, places = only != NULL ? only->n : ix->ndocs;
 	sx_cursor_t c;
 	bool ok = true;
 
 	if (n == 1)
-		return eval_list(ix, toks[0], out);
-	acc = calloc((size_t)ix->ndocs * 2 + 2, sizeof(uint32_t));
+		return eval_list(ix, toks[0], out, only);
+	/* counts by document (or by place in only) */
+	acc = calloc((size_t)places * 2 + 2, sizeof(uint32_t));
 	if (acc == NULL)
 		return false;
 	for (i = 0; i < n; i++) {
-		for (sx_cursor_init(&c, ix, toks[i]); c.doc != SX_NONE; sx_cursor_next(&c)) {
+		sx_cursor_init(&c, ix, toks[i]);
+		if (only != NULL) {
+			for (d = 0; d < only->n && c.doc != SX_NONE; d++) {
+				sx_cursor_seek(&c, only->doc[d]);
+				if (c.doc == only->doc[d]) {
+					acc[(size_t)d * 2] += c.nt;
+					acc[(size_t)d * 2 + 1] += c.nb;
+				}
+			}
+			continue;
+		}
+		for (; c.doc != SX_NONE; sx_cursor_next(&c)) {
 			acc[(size_t)c.doc * 2] += c.nt;
 			acc[(size_t)c.doc * 2 + 1] += c.nb;
 		}
 	}
-	for (d = 0; d < ix->ndocs && ok; d++)
-		if ((acc[(size_t)d * 2] | acc[(size_t)d * 2 + 1]) != 0 && ix->docs[d].alive)
-			ok = hits_push(out, d, acc[(size_t)d * 2], acc[(size_t)d * 2 + 1]);
+	for (d = 0; d < places && ok; d++)
+		if ((acc[(size_t)d * 2] | acc[(size_t)d * 2 + 1]) != 0)
+			ok = hits_push(out, only != NULL ? only->doc[d] : d, acc[(size_t)d * 2], acc[(size_t)d * 2 + 1]);
 	free(acc);
 	return ok;
 }
@@ -532,10 +562,10 @@ keep_followed(uint32_t *s, uint32_t n, const uint32_t *p, uint32_t m, uint32_t s
  * phrase ending in a one-character prefix. */
 static bool
 eval_phrase(const sx_index_t *ix, const uint32_t *toks, uint32_t nf, const uint32_t *members, uint32_t nm, hits_t *out,
-    scratch_t *sc)
+    scratch_t *sc, const only_t *only)
 {
 	sx_cursor_t *c, *mc = NULL;
-	uint32_t i, d, n, m, tt, j, lead = 0;
+	uint32_t i, d, n, m, tt, j, lead = 0, oi = 0;
 	bool ok = false;
 
 	c = calloc(nf, sizeof(*c));
@@ -555,6 +585,16 @@ eval_phrase(const sx_index_t *ix, const uint32_t *toks, uint32_t nf, const uint3
 		if (ix->toks[toks[i]].ndocs < ix->toks[toks[lead]].ndocs)
 			lead = i;
 	while ((d = c[lead].doc) != SX_NONE) {
+		if (only != NULL) {
+			while (oi < only->n && only->doc[oi] < d)
+				oi++;
+			if (oi == only->n)
+				break;
+			if (only->doc[oi] > d) {
+				sx_cursor_seek(&c[lead], only->doc[oi]);
+				continue;
+			}
+		}
 		for (i = 0; i < nf; i++) {
 			if (i == lead)
 				continue;
@@ -568,8 +608,6 @@ eval_phrase(const sx_index_t *ix, const uint32_t *toks, uint32_t nf, const uint3
 			sx_cursor_seek(&c[lead], c[i].doc);
 			continue;
 		}
-		if (!ix->docs[d].alive)
-			goto next;
 		if (!scratch_need(sc, (size_t)c[lead].nt + c[lead].nb))
 			goto done;
 		m = sx_cursor_positions(&c[lead], sc->pa);
@@ -599,12 +637,11 @@ eval_phrase(const sx_index_t *ix, const uint32_t *toks, uint32_t nf, const uint3
 		}
 		if (n > 0) {
 			for (i = 0, tt = 0; i < n; i++)
-				if (sc->pa[i] < ix->docs[d].title_len)
+				if (sc->pa[i] < SX_BODY_BASE)
 					tt++;
 			if (!hits_push(out, d, tt, n - tt))
 				goto done;
 		}
-next:
 		sx_cursor_next(&c[lead]);
 	}
 	ok = true;
@@ -663,7 +700,8 @@ prefix_members(const sx_index_t *ix, const char *p, size_t len, bool unigrams_on
 }
 
 static bool
-eval_word(const sx_index_t *ix, const search_query_t *q, const query_word_t *w, hits_t *out, scratch_t *sc)
+eval_word(const sx_index_t *ix, const search_query_t *q, const query_word_t *w, hits_t *out, scratch_t *sc,
+    const only_t *only)
 {
 	uint32_t toks[QUERY_MAX_BYTES], nf = w->prefix ? w->ntok - 1 : w->ntok, i, nm = 0, *members = NULL;
 	const char *p = q->toks.data + w->off;
@@ -689,13 +727,47 @@ eval_word(const sx_index_t *ix, const search_query_t *q, const query_word_t *w, 
 		p += len + 1;
 	}
 	if (nf == 0)
-		ok = eval_union(ix, members, nm, out);
+		ok = eval_union(ix, members, nm, out, only);
 	else if (nf == 1 && nm == 0)
-		ok = eval_list(ix, toks[0], out);
+		ok = eval_list(ix, toks[0], out, only);
 	else
-		ok = eval_phrase(ix, toks, nf, members, nm, out, sc);
+		ok = eval_phrase(ix, toks, nf, members, nm, out, sc, only);
 	free(members);
 	return ok;
+}
+
+/* How many documents a word is in, estimated from its tokens' lists without reading them: the rarest
+ * token's count for a phrase, the sum over the unigrams for a lone character. Used to order the
+ * groups (the rarest first, the others looked for only in its documents) and as BM25's document
+ * frequency, so that a word scores the same whichever order it was evaluated in. */
+static double
+est_word(const sx_index_t *ix, const search_query_t *q, const query_word_t *w)
+{
+	uint32_t nf = w->prefix ? w->ntok - 1 : w->ntok, i, t, nm = 0, *members;
+	const char *p = q->toks.data + w->off;
+	double est = -1.0;
+	bool oom = false;
+
+	for (i = 0; i < w->ntok && i < QUERY_MAX_BYTES; i++) {
+		size_t len = strlen(p);
+		if (i < nf) {
+			t = sx_lookup(ix, p, len);
+			if (t == SX_NONE)
+				return 0.0;
+			if (est < 0 || ix->toks[t].ndocs < est)
+				est = ix->toks[t].ndocs;
+		} else if (nf == 0) {
+			members = prefix_members(ix, p, len, true, &nm, &oom);
+			est = 0.0;
+			for (t = 0; t < nm; t++)
+				est += ix->toks[members[t]].ndocs;
+			free(members);
+		}
+		p += len + 1;
+	}
+	if (est < 0)
+		est = 0.0;
+	return est > ix->nalive ? ix->nalive : est;
 }
 
 typedef struct bitmap {
@@ -821,8 +893,8 @@ run_index(const sx_index_t *ix, arena_t *a, const search_params_t *p, const sear
 {
 	hits_t words[QUERY_MAX_TERMS];
 	uint32_t wpos[QUERY_MAX_TERMS], *cand = NULL, ncand = 0, i, d, t;
-	double idf[QUERY_MAX_TERMS], avgdl;
-	int w, g, npos = 0, per = p->per_page, page = p->page;
+	double idf[QUERY_MAX_TERMS], df[QUERY_MAX_TERMS], gest[QUERY_MAX_TERMS], avgdl, norm0, norm1;
+	int w, g, gi, gorder[QUERY_MAX_TERMS], npos = 0, per = p->per_page, page = p->page;
 	bitmap_t excl = { 0 }, un = { 0 };
 	scratch_t sc = { 0 };
 	uint8_t *fbits = NULL, need = 0;
@@ -839,18 +911,37 @@ run_index(const sx_index_t *ix, arena_t *a, const search_params_t *p, const sear
 	if (page > SEARCH_MAX_PAGE)
 		page = SEARCH_MAX_PAGE;
 	for (w = 0; w < q->nwords; w++) {
-		if (!eval_word(ix, q, &q->words[w], &words[w], &sc))
-			goto done;
+		df[w] = est_word(ix, q, &q->words[w]);
 		if (!q->words[w].exclude)
 			npos++;
 	}
-	/* candidates: groups intersected, each the union of its words */
+	/* groups in order of their estimated size: the first is looked for everywhere, each next one only
+	 * in the candidates left (groups intersected, each the union of its words) */
+	for (g = 0; g < q->ngroups && g < QUERY_MAX_TERMS; g++) {
+		gorder[g] = g;
+		gest[g] = 0.0;
+		for (w = 0; w < q->nwords; w++)
+			if (!q->words[w].exclude && q->words[w].group == g)
+				gest[g] += df[w];
+	}
+	for (g = 1; g < q->ngroups && g < QUERY_MAX_TERMS; g++) {  /* insertion sort: at most 16 */
+		int k = gorder[g], j = g;
+		while (j > 0 && gest[gorder[j - 1]] > gest[k]) {
+			gorder[j] = gorder[j - 1];
+			j--;
+		}
+		gorder[j] = k;
+	}
 	all = npos == 0;
-	for (g = 0; g < q->ngroups && !all; g++) {
+	for (gi = 0; gi < q->ngroups && gi < QUERY_MAX_TERMS && !all; gi++) {
 		uint32_t *gd = NULL, gn = 0, *owned = NULL;
 		int nw = 0, last = -1;
+		only_t o = { cand, ncand };
+		g = gorder[gi];
 		for (w = 0; w < q->nwords; w++)
 			if (!q->words[w].exclude && q->words[w].group == g) {
+				if (!eval_word(ix, q, &q->words[w], &words[w], &sc, cand != NULL ? &o : NULL))
+					goto done;
 				nw++;
 				last = w;
 			}
@@ -899,10 +990,15 @@ run_index(const sx_index_t *ix, arena_t *a, const search_params_t *p, const sear
 	}
 	if (!bitmap_init(&excl, ix->ndocs))
 		goto done;
-	for (w = 0; w < q->nwords; w++)
-		if (q->words[w].exclude)
-			for (i = 0; i < words[w].n; i++)
-				bit_set(&excl, words[w].doc[i]);
+	for (w = 0; w < q->nwords; w++) {
+		only_t o = { cand, ncand };
+		if (!q->words[w].exclude)
+			continue;
+		if (!eval_word(ix, q, &q->words[w], &words[w], &sc, all ? NULL : &o))
+			goto done;
+		for (i = 0; i < words[w].n; i++)
+			bit_set(&excl, words[w].doc[i]);
+	}
 	fbits = filter_bits(ix, p, &need);
 	counts = calloc(sx_nslots(ix) + 1, sizeof(uint32_t));
 	first = (size_t)(page - 1) * (size_t)per;
@@ -914,11 +1010,15 @@ run_index(const sx_index_t *ix, arena_t *a, const search_params_t *p, const sear
 	avgdl = ix->nalive > 0 ? (double)ix->alive_len / ix->nalive : 1.0;
 	if (avgdl <= 0)
 		avgdl = 1.0;
+	/* BM25's length normalisation k1 * (1 - b + b * len / avgdl) = norm0 + norm1 * len */
+	norm0 = BM25_K1 * (1.0 - BM25_B);
+	norm1 = BM25_K1 * BM25_B / avgdl;
 	for (w = 0; w < q->nwords; w++) {
-		double n = words[w].n, N = ix->nalive;
+		double n = df[w], N = ix->nalive;
 		idf[w] = log((N - n + 0.5) / (n + 0.5));
 		if (idf[w] <= 0.0)
 			idf[w] = 1e-6;
+		idf[w] *= BM25_K1 + 1.0;
 		wpos[w] = 0;
 	}
 	for (i = 0; all ? i < ix->ndocs : i < ncand; i++) {
@@ -943,10 +1043,11 @@ run_index(const sx_index_t *ix, arena_t *a, const search_params_t *p, const sear
 			for (t = 0; t < doc->nterms; t++)
 				counts[dt[t]]++;
 		if (ranked) {
+			double norm = norm0 + norm1 * doc->len;
 			key = 0.0;
 			for (w = 0; w < q->nwords; w++) {
 				hits_t *h = &words[w];
-				double f, norm;
+				double f;
 				if (q->words[w].exclude)
 					continue;
 				while (wpos[w] < h->n && h->doc[wpos[w]] < d)
@@ -954,8 +1055,7 @@ run_index(const sx_index_t *ix, arena_t *a, const search_params_t *p, const sear
 				if (wpos[w] == h->n || h->doc[wpos[w]] != d)
 					continue;
 				f = TITLE_WEIGHT * h->tt[wpos[w]] + h->tb[wpos[w]];
-				norm = BM25_K1 * (1.0 - BM25_B + BM25_B * doc->len / avgdl);
-				key += idf[w] * f * (BM25_K1 + 1.0) / (f + norm);
+				key += idf[w] * f / (f + norm);  /* idf[] includes (k1 + 1) */
 			}
 		} else if (p->sort == SORT_DEADLINE) {
 			key = doc->deadline ? -(double)doc->deadline : -1e300;
