@@ -501,14 +501,15 @@ write_postings(sx_index_t *ix, uint32_t docno)
 				return false;
 			pb = heapbuf;
 		}
-		for (j = 0; j < n; j++) {
-			uint32_t p = pos[j] & ~NOPOS;
-			if (p < SX_BODY_BASE)
+		for (j = 0; j < n; j++)
+			if ((pos[j] & ~NOPOS) < SX_BODY_BASE)
 				nt++;
+		prev = nt > 0 ? 0 : SX_BODY_BASE;  /* index.h: deltas start from the field's base */
+		for (j = 0; j < n; j++) {
 			if (pos[j] & NOPOS)
 				continue;
-			plen += put_varint(pb + plen, p - prev);
-			prev = p;
+			plen += put_varint(pb + plen, pos[j] - prev);
+			prev = pos[j];
 		}
 		need = (size_t)t->len + 20 + plen;
 		if (need > UINT32_MAX / 2) {
@@ -725,7 +726,7 @@ uint32_t
 sx_cursor_positions(const sx_cursor_t *c, uint32_t *out)
 {
 	const uint8_t *p = c->pos, *end = c->pos + c->posbytes;
-	uint32_t n = 0, v = 0;
+	uint32_t n = 0, v = c->nt > 0 ? 0 : SX_BODY_BASE;
 
 	while (p < end) {
 		v += get_varint(&p);

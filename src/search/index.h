@@ -7,7 +7,8 @@
  * Positions: the title's tokens take positions from 0, the body's from SX_BODY_BASE, so no phrase spans
  * the two and a position tells its field without looking at the document. A posting-list entry is, in LEB128 varints: docno + 1 - the previous
  * entry's docno + 1, title hits, body hits, the byte length of the positions, then the positions as
- * deltas. Counting needs the first four only; phrases read the positions.
+ * deltas (from 0, or from SX_BODY_BASE when there are no title hits). Counting needs the first four
+ * only; phrases read the positions.
  *
  * Besides the tokenizer's tokens, every CJK character (a unit: the character with its combining marks
  * and variation selectors) is also entered as a unigram at the position of the bigram it begins,
