@@ -118,7 +118,7 @@ test: deps
 	@tools/check-source.sh
 	@$(MAKE) --no-print-directory e2e
 
-bench: all
+bench: all build/bench/search-gen
 	@bench/run.sh
 
 clean:

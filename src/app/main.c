@@ -578,7 +578,12 @@ main(int argc, char **argv)
 	switch (which) {
 	case SERVE: rc = cmd_serve(db); break;
 	case MIGRATE: rc = cmd_migrate(db); break;
-	case SEED: rc = seed_demo(db); break;
+	case SEED: {
+		schema_t *s = load_schema();
+		rc = s != NULL ? seed_demo(db, s) : 1;
+		schema_free(s);
+		break;
+	}
 	case USER_ADD: rc = cmd_user_add(db, &o); break;
 	case AUDIT_VERIFY: rc = cmd_audit_verify(db); break;
 	case IMPORT: rc = cmd_import(db, &o); break;

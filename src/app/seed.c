@@ -1,5 +1,7 @@
-/* seed.c - demo accounts, one of each kind the foundation knows, all with the documented demo password. */
+/* seed.c - demo accounts, one of each kind the foundation knows, all with the documented demo password,
+ * and the demo content (demo.c). */
 #include "app/seed.h"
+#include "app/demo.h"
 #include "auth/account.h"
 #include "core/jtime.h"
 
@@ -17,11 +19,27 @@ static const account_new_t demo[] = {
 	{ "company", "demo-company", "company@demo.tsunagu.invalid", "株式会社つなぐ商事（デモ）", DEMO_PASSWORD, NULL },
 };
 
+static int64_t
+count_entities(db_t *db)
+{
+	db_stmt_t *st = db_prepare(db, "SELECT COUNT(*) FROM entities");
+	int64_t n = -1;
+
+	if (st == NULL)
+		return -1;
+	if (db_step(st) == DB_ROW)
+		n = db_col_i64(st, 0);
+	db_done(st);
+	return n;
+}
+
 int
-seed_demo(db_t *db)
+seed_demo(db_t *db, const schema_t *s)
 {
 	size_t i;
 	int made = 0;
+	int64_t before, after;
+	char cerr[1024];
 
 	for (i = 0; i < sizeof(demo) / sizeof(demo[0]); i++) {
 		db_stmt_t *st = db_prepare(db, "SELECT 1 FROM accounts WHERE login_key = ?");
@@ -43,5 +61,12 @@ seed_demo(db_t *db)
 		made++;
 	}
 	printf("seed: demo accounts ready (%d new): demo-pref, demo-shushoku, demo-kigyo, demo-seeker, demo-company\n", made);
+	before = count_entities(db);
+	if (!demo_content(db, s, jtime_now(), cerr, sizeof(cerr))) {
+		fprintf(stderr, "seed: %s\n", cerr);
+		return 1;
+	}
+	after = count_entities(db);
+	printf("seed: demo content ready (%lld new entities)\n", (long long)(after - before));
 	return 0;
 }

@@ -29,6 +29,15 @@ static const route_t routes[] = {
 	{ M_GET, "/mypage/password", ROLE_USER, page_password },
 	{ M_POST, "/mypage/password", ROLE_USER, page_password_post },
 	{ M_GET, "/healthz", ROLE_ANY, page_health },
+	{ M_GET, "/robots.txt", ROLE_ANY, page_robots },
+	{ M_GET, "/sitemap.xml", ROLE_ANY, page_sitemap_index },
+	{ M_GET, "/sitemaps/:name", ROLE_ANY, page_sitemap },
+	{ M_GET, "/jobs", ROLE_ANY, page_jobs },
+	{ M_GET, "/jobs/:id", ROLE_ANY, page_job },
+	{ M_GET, "/companies", ROLE_ANY, page_companies },
+	{ M_GET, "/companies/:id", ROLE_ANY, page_company },
+	{ M_GET, "/internships", ROLE_ANY, page_internships },
+	{ M_GET, "/internships/:id", ROLE_ANY, page_internship },
 	{ M_GET, "/static/*", ROLE_ANY, static_serve },
 };
 
@@ -66,7 +75,7 @@ web_init(char *err, size_t errlen)
 		snprintf(err, errlen, "cannot load static files from %s", path);
 		return false;
 	}
-	return true;
+	return listing_init(err, errlen);
 }
 
 void
@@ -75,6 +84,7 @@ web_free(void)
 	tmpl_set_free(templates);
 	i18n_free(catalogs);
 	static_free();
+	listing_free();
 	templates = NULL;
 	catalogs = NULL;
 }

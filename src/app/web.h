@@ -53,4 +53,20 @@ void page_password(req_t *r);
 void page_password_post(req_t *r);
 void page_health(req_t *r);
 
+/* search engines (seo.c): an absolute URL of this site for path (config base_url) */
+const char *web_abs(req_t *r, const char *path);
+void page_robots(req_t *r);
+void page_sitemap_index(req_t *r);
+void page_sitemap(req_t *r);
+
+/* public list and detail pages (listing.c) */
+bool listing_init(char *err, size_t errlen);
+void listing_free(void);
+void page_jobs(req_t *r);
+void page_companies(req_t *r);
+void page_internships(req_t *r);
+void page_job(req_t *r);
+void page_company(req_t *r);
+void page_internship(req_t *r);
+
 #endif

@@ -342,6 +342,117 @@ parse_date(const char *v, int64_t *out)
 }
 
 static bool
+url_ok(const char *v, size_t n)
+{
+	size_t scheme = strncmp(v, "https://", 8) == 0 ? 8 : strncmp(v, "http://", 7) == 0 ? 7 : 0;
+
+	return scheme > 0 && n > scheme && n <= 2000 && str_utf8_valid(v, n, false) &&
+	    strcspn(v, " \"<>\\^`{|}") >= n;
+}
+
+/* An uploaded image's reference: a relative name of [A-Za-z0-9_./-], never "..", never from the root. */
+static bool
+image_ok(const char *v, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || n > ENTITY_MAX_IMAGE_NAME || v[0] == '/' || strstr(v, "..") != NULL)
+		return false;
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)v[i]) && !strchr("_./-", v[i]))
+			return false;
+	return true;
+}
+
+/* Links: one "label|URL" per line (blank lines skipped), kept as [{"label":…,"url":…}]. */
+static bool
+check_links(const schema_field_t *f, const char *v, buf_t *fields, buf_t *errors)
+{
+	const char *p = v;
+	char msg[200];
+	int line = 0, count = 0;
+	bool ok = true;
+	buf_t arr = BUF_INIT;
+
+	if (!str_utf8_valid(v, strlen(v), true)) {
+		add_error(errors, f, "に使えない文字が含まれています。");
+		return false;
+	}
+	buf_putc(&arr, '[');
+	while (*p != '\0') {
+		size_t n = strcspn(p, "\n"), ln, un;
+		const char *bar, *url, *next = p[n] == '\n' ? p + n + 1 : p + n;
+
+		line++;
+		while (n > 0 && isspace((unsigned char)p[n - 1]))
+			n--;
+		while (n > 0 && isspace((unsigned char)*p)) {
+			p++;
+			n--;
+		}
+		if (n == 0) {
+			p = next;
+			continue;
+		}
+		if (++count > ENTITY_MAX_LINKS) {
+			snprintf(msg, sizeof(msg), "は%d件までにしてください。", ENTITY_MAX_LINKS);
+			add_error(errors, f, msg);
+			ok = false;
+			break;
+		}
+		for (bar = p + n; bar > p && bar[-1] != '|'; bar--)
+			;
+		ln = bar > p ? (size_t)(bar - 1 - p) : 0;
+		url = bar;
+		un = (size_t)(p + n - url);
+		while (ln > 0 && isspace((unsigned char)p[ln - 1]))
+			ln--;
+		while (un > 0 && isspace((unsigned char)*url)) {
+			url++;
+			un--;
+		}
+		if (bar == p || ln == 0) {
+			snprintf(msg, sizeof(msg), "の%d行目は「名前|https://…」の形で入力してください。", line);
+			add_error(errors, f, msg);
+			ok = false;
+		} else if (str_utf8_len(p, ln) > ENTITY_MAX_LINK_LABEL) {
+			snprintf(msg, sizeof(msg), "の%d行目の名前は%d文字以内で入力してください。", line, ENTITY_MAX_LINK_LABEL);
+			add_error(errors, f, msg);
+			ok = false;
+		} else {
+			char u[2048];
+			bool good = un < sizeof(u);
+			if (good) {
+				memcpy(u, url, un);
+				u[un] = '\0';
+				good = url_ok(u, un);
+			}
+			if (!good) {
+				snprintf(msg, sizeof(msg), "の%d行目のURLは http:// または https:// で始まるURLにしてください。", line);
+				add_error(errors, f, msg);
+				ok = false;
+			} else {
+				if (arr.len > 1)
+					buf_putc(&arr, ',');
+				buf_puts(&arr, "{\"label\":");
+				json_str(&arr, p, ln);
+				buf_puts(&arr, ",\"url\":");
+				json_str(&arr, u, un);
+				buf_putc(&arr, '}');
+			}
+		}
+		p = next;
+	}
+	buf_putc(&arr, ']');
+	if (ok && !arr.oom) {
+		json_key(fields, f->name);
+		buf_append(fields, arr.data, arr.len);
+	}
+	buf_free(&arr);
+	return ok;
+}
+
+static bool
 check_value(db_t *db, const entity_terms_t *tc, const schema_field_t *f, const char *v, entity_ready_t *e, buf_t *fields,
     buf_t *errors)
 {
@@ -353,12 +464,14 @@ check_value(db_t *db, const entity_terms_t *tc, const schema_field_t *f, const c
 	switch (f->type) {
 	case F_TEXT:
 	case F_LONGTEXT:
-		if (!str_utf8_valid(v, n, f->type == F_LONGTEXT)) {
+	case F_MARKDOWN:
+		if (!str_utf8_valid(v, n, f->type != F_TEXT)) {
 			add_error(errors, f, f->type == F_TEXT ? "に改行や使えない文字が含まれています。" : "に使えない文字が含まれています。");
 			return false;
 		}
 		chars = str_utf8_len(v, n);
-		max = f->max ? f->max : (f->type == F_TEXT ? ENTITY_DEFAULT_TEXT : ENTITY_DEFAULT_LONG);
+		max = f->max ? f->max : f->type == F_TEXT ? ENTITY_DEFAULT_TEXT :
+		    f->type == F_LONGTEXT ? ENTITY_DEFAULT_LONG : ENTITY_DEFAULT_MARKDOWN;
 		if (chars > (size_t)max) {
 			snprintf(msg, sizeof(msg), "は%d文字以内で入力してください（現在%zu文字）。", max, chars);
 			add_error(errors, f, msg);
@@ -398,8 +511,7 @@ check_value(db_t *db, const entity_terms_t *tc, const schema_field_t *f, const c
 			e->deadline = num + 86400 - 1; /* the end of that day in JST */
 		return true;
 	case F_URL:
-		if ((strncmp(v, "https://", 8) != 0 && strncmp(v, "http://", 7) != 0) || n > 2000 ||
-		    !str_utf8_valid(v, n, false) || strpbrk(v, " \"<>\\^`{|}") != NULL) {
+		if (!url_ok(v, n)) {
 			add_error(errors, f, "は http:// または https:// で始まるURLを入力してください。");
 			return false;
 		}
@@ -442,6 +554,18 @@ check_value(db_t *db, const entity_terms_t *tc, const schema_field_t *f, const c
 			return false;
 		}
 		return true;
+	case F_IMAGE:
+		if (!image_ok(v, n)) {
+			snprintf(msg, sizeof(msg), "は半角英数字と「_ . / -」だけの名前（%d文字以内）で指定してください。",
+			    ENTITY_MAX_IMAGE_NAME);
+			add_error(errors, f, msg);
+			return false;
+		}
+		json_key(fields, f->name);
+		json_str(fields, v, n);
+		return true;
+	case F_LINKS:
+		return check_links(f, v, fields, errors);
 	case F_TERMS: {
 		bool ok;
 		json_key(fields, f->name);

@@ -14,7 +14,8 @@
 static const struct { const char *name; field_type_t type; } field_types[] = {
 	{ "text", F_TEXT }, { "longtext", F_LONGTEXT }, { "number", F_NUMBER }, { "yen", F_YEN },
 	{ "date", F_DATE }, { "url", F_URL }, { "email", F_EMAIL }, { "phone", F_PHONE },
-	{ "boolean", F_BOOLEAN }, { "terms", F_TERMS },
+	{ "boolean", F_BOOLEAN }, { "terms", F_TERMS }, { "image", F_IMAGE }, { "markdown", F_MARKDOWN },
+	{ "links", F_LINKS },
 };
 
 const char *
@@ -51,6 +52,22 @@ name_ok(const char *s)
 	return true;
 }
 
+/* A boolean flag: absent gives dflt; anything but true or false is an error. */
+static bool
+flag(json_t *jf, const char *key, bool dflt, bool *out)
+{
+	json_t *v = json_object_get(jf, key);
+
+	if (v == NULL) {
+		*out = dflt;
+		return true;
+	}
+	if (!json_is_boolean(v))
+		return false;
+	*out = json_is_true(v);
+	return true;
+}
+
 static bool
 load_field(schema_field_t *f, json_t *jf, const char *tname, char *err, size_t errlen)
 {
@@ -78,9 +95,18 @@ load_field(schema_field_t *f, json_t *jf, const char *tname, char *err, size_t e
 	f->label = dup_str(jf, "label", name);
 	f->label_en = dup_str(jf, "label_en", name);
 	f->vocab = dup_str(jf, "vocab", NULL);
-	f->required = json_is_true(json_object_get(jf, "required"));
-	f->searchable = json_is_true(json_object_get(jf, "searchable"));
-	f->internal = json_is_true(json_object_get(jf, "internal"));
+	if (!flag(jf, "required", false, &f->required) || !flag(jf, "searchable", false, &f->searchable) ||
+	    !flag(jf, "internal", false, &f->internal) || !flag(jf, "csv", true, &f->csv) ||
+	    !flag(jf, "print", !f->internal, &f->print)) {
+		str_errf(err, errlen, "type %s, field %s: required, searchable, internal, csv and print take true or false",
+		    tname, name);
+		return false;
+	}
+	if (f->internal && f->searchable) {
+		/* the search body is public: an internal field in it would be found by anyone */
+		str_errf(err, errlen, "type %s, field %s: an internal field cannot be searchable", tname, name);
+		return false;
+	}
 	f->max = json_is_integer(max) ? (int)json_integer_value(max) : 0;
 	if (f->max < 0 || f->max > 100000) {
 		str_errf(err, errlen, "type %s, field %s: max out of range", tname, name);
@@ -162,8 +188,10 @@ schema_load(const char *root, const char *site, char *err, size_t errlen)
 			goto fail;
 		}
 		json_array_foreach(fields, i, jf) {
-			if (!load_field(&t->fields[t->nfields], jf, key, err, errlen))
+			if (!load_field(&t->fields[t->nfields], jf, key, err, errlen)) {
+				t->nfields++; /* so what it allocated is freed */
 				goto fail;
+			}
 			if (t->fields[t->nfields].type == F_TERMS && schema_vocab(s, t->fields[t->nfields].vocab) == NULL) {
 				str_errf(err, errlen, "type %s, field %s: unknown vocabulary %s", key,
 				    t->fields[t->nfields].name, t->fields[t->nfields].vocab);

@@ -9,7 +9,12 @@
  *                      "fields": [ { "name", "type", "label", "label_en", "required", "max",
  *                                    "searchable", "vocab", "internal", "csv", "print" } ] } }
  * }
- * Field types: text, longtext, number, yen, date, url, email, phone, boolean, terms (values from a vocabulary).
+ * Field types: text, longtext, markdown (long text written in Markdown), number, yen, date, url, email, phone,
+ * boolean, terms (values from a vocabulary), image (a media id or a relative path: [A-Za-z0-9_./-], no ".."),
+ * links (one "label|URL" per line).
+ * Flags: "required", "searchable" (into the search body), "internal" (staff only), "csv" (in CSV output;
+ * default true), "print" (on printed sheets such as 求人票; default true for public fields, false for internal
+ * ones). A flag given must be true or false. Whether a vocabulary is a search facet is the vocabulary's "facet".
  */
 #ifndef TSUNAGU_SCHEMA_H
 #define TSUNAGU_SCHEMA_H
@@ -26,6 +31,7 @@
 
 typedef enum {
 	F_TEXT, F_LONGTEXT, F_NUMBER, F_YEN, F_DATE, F_URL, F_EMAIL, F_PHONE, F_BOOLEAN, F_TERMS,
+	F_IMAGE, F_MARKDOWN, F_LINKS,
 } field_type_t;
 
 typedef struct schema_field {
@@ -38,6 +44,8 @@ typedef struct schema_field {
 	bool         required;
 	bool         searchable;
 	bool         internal;   /* never shown to the public */
+	bool         csv;        /* included in CSV output */
+	bool         print;      /* included on printed sheets */
 } schema_field_t;
 
 typedef struct schema_type {

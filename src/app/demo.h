@@ -1,0 +1,18 @@
+/* demo.h - the demo content of `tsunagu seed --demo`: fictitious companies, job offers, internships,
+ * events, articles, fixed pages and banners of the Gunma site, generated from a fixed seed. */
+#ifndef TSUNAGU_DEMO_H
+#define TSUNAGU_DEMO_H
+
+#include "content/schema.h"
+#include "db/db.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Writes the demo content in one transaction, every entity through entity_validate and entity_insert,
+ * dates relative to now. Does nothing when entities of type "company" exist already. False with a
+ * message in err (nothing written). */
+bool demo_content(db_t *db, const schema_t *s, int64_t now, char *err, size_t errlen);
+
+#endif

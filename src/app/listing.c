@@ -1,0 +1,797 @@
+/*
+ * listing.c - the public list and detail pages of the searchable types (issue 4 item 4; G30, G31, G33-G35):
+ * /jobs, /companies, /internships and /<base>/<id>. Everything comes from the schema: the facet filters are
+ * the type's fields whose vocabulary is a facet, the detail page shows every public field under its label.
+ * A list page is one GET form (keyword, filters as checkboxes with counts, sort) and works without
+ * JavaScript; its URL is the bookmark. The public sees only published entities inside their listing
+ * period; anything else answers 404.
+ */
+#include "app/web.h"
+#include "content/schema.h"
+#include "core/config.h"
+#include "core/jtime.h"
+#include "core/log.h"
+#include "core/str.h"
+#include "db/db.h"
+#include "search/search.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PER_PAGE     20
+#define QUERY_MAX    200   /* characters kept from the keyword box */
+#define SUMMARY_MAX  4     /* fields shown under a result's title */
+
+typedef struct listing {
+	const char *type;      /* schema type */
+	const char *base;      /* /jobs */
+	const char *noun;      /* 求人情報 */
+} listing_t;
+
+static const listing_t listings[] = {
+	{ "job", "/jobs", "求人情報" },
+	{ "company", "/companies", "企業情報" },
+	{ "internship", "/internships", "インターンシップ情報" },
+};
+
+static schema_t *schema;
+
+bool
+listing_init(char *err, size_t errlen)
+{
+	schema = schema_load(config.root, config.site, err, errlen);
+	return schema != NULL;
+}
+
+void
+listing_free(void)
+{
+	schema_free(schema);
+	schema = NULL;
+}
+
+static const listing_t *
+listing_for(const char *type)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(listings) / sizeof(listings[0]); i++)
+		if (strcmp(listings[i].type, type) == 0)
+			return &listings[i];
+	return NULL;
+}
+
+static const schema_vocab_t *
+vocab(const char *code)
+{
+	int i;
+
+	for (i = 0; schema != NULL && i < schema->nvocabs; i++)
+		if (strcmp(schema->vocabs[i].code, code) == 0)
+			return &schema->vocabs[i];
+	return NULL;
+}
+
+/* The facet vocabularies of a type, in field order, each once; the parent "area" comes before
+ * "municipality" because the municipality's terms carry it as an ancestor. */
+static int
+facet_vocabs(const schema_type_t *t, const char **out, int max)
+{
+	int i, j, n = 0;
+
+	for (i = 0; i < t->nfields && n < max; i++) {
+		const schema_field_t *f = &t->fields[i];
+		const schema_vocab_t *v;
+		const char *codes[2];
+		int k, nc = 0;
+		if (f->type != F_TERMS || f->internal || (v = vocab(f->vocab)) == NULL || !v->facet)
+			continue;
+		if (strcmp(f->vocab, "municipality") == 0 && vocab("area") != NULL && vocab("area")->facet)
+			codes[nc++] = "area";
+		codes[nc++] = f->vocab;
+		for (k = 0; k < nc && n < max; k++) {
+			for (j = 0; j < n && strcmp(out[j], codes[k]) != 0; j++)
+				;
+			if (j == n)
+				out[n++] = codes[k];
+		}
+	}
+	return n;
+}
+
+/* The keyword, cut to QUERY_MAX characters at a character boundary. */
+static const char *
+keyword(req_t *r)
+{
+	const char *q = http_query(r, "q");
+	size_t n, chars = 0, i = 0;
+
+	if (q == NULL)
+		return "";
+	n = strlen(q);
+	while (i < n && chars < QUERY_MAX) {
+		i++;
+		while (i < n && ((unsigned char)q[i] & 0xc0) == 0x80)
+			i++;
+		chars++;
+	}
+	return i < n ? arena_strndup(&r->arena, q, i) : q;
+}
+
+/* The selected codes of one vocabulary (?industry=E&industry=G), as the filter and as a set. */
+static void
+selected(req_t *r, const char *vcode, search_filter_t *f)
+{
+	size_t i;
+
+	f->vocab = vcode;
+	f->ncodes = 0;
+	for (i = 0; i < r->query.count && f->ncodes < SEARCH_MAX_CODES; i++)
+		if (strcmp(r->query.fields[i].name, vcode) == 0 && r->query.fields[i].value[0] != '\0' &&
+		    strlen(r->query.fields[i].value) <= 32)
+			f->codes[f->ncodes++] = r->query.fields[i].value;
+}
+
+static bool
+is_selected(const search_filter_t *f, const char *code)
+{
+	int i;
+
+	for (i = 0; i < f->ncodes; i++)
+		if (strcmp(f->codes[i], code) == 0)
+			return true;
+	return false;
+}
+
+/* The names of an entity's terms of one vocabulary, joined with 、 (in the arena); NULL when none. */
+static const char *
+names_joined(req_t *r, db_t *db, int64_t id, const char *vcode)
+{
+	db_stmt_t *st = db_prepare(db, "SELECT t.name FROM entity_terms et JOIN terms t ON t.id = et.term_id "
+	    "WHERE et.entity_id = ? AND t.vocab = ? ORDER BY t.sort, t.code");
+	buf_t b = BUF_INIT;
+	const char *v;
+
+	if (st == NULL)
+		return NULL;
+	db_bind_i64(st, 1, id);
+	db_bind_str(st, 2, vcode);
+	while (db_step(st) == DB_ROW) {
+		if (b.len > 0)
+			buf_puts(&b, "、");
+		buf_puts(&b, db_col_text(st, 0));
+	}
+	db_done(st);
+	v = b.len > 0 && !b.oom ? arena_strdup(&r->arena, b.data) : NULL;
+	buf_free(&b);
+	return v;
+}
+
+static tv_t *
+term_names(req_t *r, db_t *db, int64_t id, const char *vcode)
+{
+	const char *s = names_joined(r, db, id, vcode);
+
+	return s != NULL ? tv_str(&r->arena, s) : NULL;
+}
+
+/* A field's value for display (text), or NULL when empty. */
+static tv_t *
+field_value(req_t *r, db_t *db, int64_t id, const schema_field_t *f, json_t *fields)
+{
+	json_t *v = json_object_get(fields, f->name);
+	char num[64];
+
+	if (f->type == F_TERMS)
+		return term_names(r, db, id, f->vocab);
+	if (v == NULL || json_is_null(v))
+		return NULL;
+	if (json_is_string(v))
+		return json_string_length(v) > 0 ? tv_str(&r->arena, json_string_value(v)) : NULL;
+	if (json_is_integer(v)) {
+		if (f->type == F_YEN)
+			return NULL;  /* shown through the yen filter by the caller */
+		snprintf(num, sizeof(num), "%lld", (long long)json_integer_value(v));
+		return tv_str(&r->arena, num);
+	}
+	if (json_is_true(v))
+		return tv_str(&r->arena, "あり");
+	if (json_is_false(v))
+		return tv_str(&r->arena, "なし");
+	return NULL;
+}
+
+typedef struct row {
+	int64_t id, published_at, deadline, listing_start, listing_end;
+	char    status[16];
+	char   *title;
+	json_t *fields;
+} row_t;
+
+static bool
+load_row(db_t *db, int64_t id, const char *type, row_t *out)
+{
+	db_stmt_t *st = db_prepare(db, "SELECT id, status, published_at, deadline, listing_start, listing_end, title, fields "
+	    "FROM entities WHERE id = ? AND type = ?");
+	bool found = false;
+
+	memset(out, 0, sizeof(*out));
+	if (st == NULL)
+		return false;
+	db_bind_i64(st, 1, id);
+	db_bind_str(st, 2, type);
+	if (db_step(st) == DB_ROW) {
+		out->id = db_col_i64(st, 0);
+		str_copy(out->status, sizeof(out->status), db_col_text(st, 1));
+		out->published_at = db_col_i64(st, 2);
+		out->deadline = db_col_i64(st, 3);
+		out->listing_start = db_col_i64(st, 4);
+		out->listing_end = db_col_i64(st, 5);
+		out->title = strdup(db_col_text(st, 6));
+		out->fields = json_loadb(db_col_text(st, 7), db_col_len(st, 7), 0, NULL);
+		found = out->title != NULL && json_is_object(out->fields);
+	}
+	db_done(st);
+	if (!found) {
+		free(out->title);
+		json_decref(out->fields);
+		memset(out, 0, sizeof(*out));
+	}
+	return found;
+}
+
+static void
+free_row(row_t *row)
+{
+	free(row->title);
+	json_decref(row->fields);
+}
+
+static bool
+public_now(const row_t *row, int64_t now)
+{
+	return strcmp(row->status, "published") == 0 && (row->listing_start == 0 || row->listing_start <= now) &&
+	    (row->listing_end == 0 || row->listing_end > now);
+}
+
+/* The first max characters of s (a meta description), with an ellipsis when cut; newlines as spaces. */
+static const char *
+cut_chars(arena_t *A, const char *s, size_t max)
+{
+	size_t n = strlen(s), i = 0, chars = 0;
+	char *out;
+
+	while (i < n && chars < max) {
+		i++;
+		while (i < n && ((unsigned char)s[i] & 0xc0) == 0x80)
+			i++;
+		chars++;
+	}
+	out = arena_printf(A, "%.*s%s", (int)i, s, i < n ? "…" : "");
+	for (char *c = out; c != NULL && *c; c++)
+		if (*c == '\n' || *c == '\r')
+			*c = ' ';
+	return out;
+}
+
+/* Appends name=value to a query string being built (values percent-encoded). */
+static void
+qs_add(buf_t *b, const char *name, const char *value)
+{
+	buf_putc(b, b->len > 0 ? '&' : '?');
+	buf_puts(b, name);
+	buf_putc(b, '=');
+	buf_append_urlenc(b, value, strlen(value));
+}
+
+static void
+list_page(req_t *r, const listing_t *l)
+{
+	arena_t *A = &r->arena;
+	const schema_type_t *t = schema != NULL ? schema_type(schema, l->type) : NULL;
+	const char *vocabs[SEARCH_MAX_FILTERS], *q, *sort;
+	search_params_t p;
+	search_result_t res;
+	db_t *db = db_thread();
+	tv_t *ctx, *items, *facets, *pages;
+	buf_t qs = BUF_INIT, title = BUF_INIT;
+	int nv, i, j, page = 1, npages;
+	int64_t x;
+
+	if (t == NULL || db == NULL) {
+		web_error(r, 500, NULL);
+		return;
+	}
+	memset(&p, 0, sizeof(p));
+	q = keyword(r);
+	nv = facet_vocabs(t, vocabs, SEARCH_MAX_FILTERS);
+	for (i = 0; i < nv; i++) {
+		selected(r, vocabs[i], &p.filters[i]);
+		p.nfilters++;
+	}
+	sort = http_query(r, "sort");
+	if (sort != NULL && strcmp(sort, "newest") == 0)
+		p.sort = SORT_NEWEST;
+	else if (sort != NULL && strcmp(sort, "deadline") == 0 && t->deadline_field >= 0)
+		p.sort = SORT_DEADLINE;
+	else
+		p.sort = SORT_RELEVANCE;
+	if (http_query(r, "page") != NULL && str_to_i64(http_query(r, "page"), 1, SEARCH_MAX_PAGE, &x))
+		page = (int)x;
+	p.type = l->type;
+	p.q = q;
+	p.page = page;
+	p.per_page = PER_PAGE;
+	p.facets = true;
+	p.now = jtime_now();
+	if (!search_run(db, A, &p, &res)) {
+		web_error(r, 500, NULL);
+		return;
+	}
+
+	/* the title says what is shown: 「営業」の求人情報（2ページ目） */
+	if (q[0] != '\0')
+		buf_printf(&title, "「%s」の", q);
+	buf_puts(&title, l->noun);
+	buf_puts(&title, "一覧");
+	if (page > 1)
+		buf_printf(&title, "（%dページ目）", page);
+	ctx = web_ctx(r, arena_strdup(A, title.data ? title.data : l->noun));
+	buf_free(&title);
+	tv_set_str(A, ctx, "description", arena_printf(A, "群馬県内の%sを、キーワード・地域・業種・職種・対象者から探せます。", l->noun));
+	tv_set_str(A, ctx, "base", l->base);
+	tv_set_str(A, ctx, "noun", l->noun);
+	tv_set_str(A, ctx, "q", q);
+	tv_set_int(A, ctx, "total", res.total);
+	tv_set_bool(A, ctx, "empty_query", res.empty_query);
+	tv_set_bool(A, ctx, "has_deadline", t->deadline_field >= 0);
+	tv_set_bool(A, ctx, "sort_relevance", p.sort == SORT_RELEVANCE);
+	tv_set_bool(A, ctx, "sort_newest", p.sort == SORT_NEWEST);
+	tv_set_bool(A, ctx, "sort_deadline", p.sort == SORT_DEADLINE);
+
+	/* results */
+	items = tv_list(A);
+	for (i = 0; i < res.nids; i++) {
+		row_t row;
+		tv_t *it = tv_map(A), *summary = tv_list(A);
+		int shown = 0;
+		if (!load_row(db, res.ids[i], l->type, &row))
+			continue;
+		tv_set_int(A, it, "id", row.id);
+		tv_set_str(A, it, "title", row.title);
+		tv_set_str(A, it, "url", arena_printf(A, "%s/%lld", l->base, (long long)row.id));
+		for (j = 0; j < t->nfields && shown < SUMMARY_MAX; j++) {
+			const schema_field_t *f = &t->fields[j];
+			tv_t *v, *pair;
+			if (j == t->title_field || f->internal || f->type == F_LONGTEXT || f->type == F_MARKDOWN || f->type == F_URL ||
+			    f->type == F_EMAIL || f->type == F_IMAGE || f->type == F_LINKS)
+				continue;
+			v = field_value(r, db, row.id, f, row.fields);
+			if (v == NULL)
+				continue;
+			pair = tv_map(A);
+			tv_set_str(A, pair, "label", f->label);
+			tv_set(A, pair, "value", v);
+			tv_push(A, summary, pair);
+			shown++;
+		}
+		tv_set(A, it, "summary", summary);
+		tv_set_bool(A, it, "has_summary", shown > 0);
+		if (row.deadline)
+			tv_set_int(A, it, "deadline", row.deadline);
+		if (q[0] != '\0') {
+			buf_t snip = BUF_INIT;
+			if (search_snippet(db, row.id, q, 32, &snip) && snip.len > 0)
+				tv_set(A, it, "snippet", tv_html_trusted(A, snip.data, snip.len));  /* escaped by search_snippet */
+			buf_free(&snip);
+		}
+		tv_push(A, items, it);
+		free_row(&row);
+	}
+	tv_set(A, ctx, "items", items);
+	tv_set_bool(A, ctx, "has_items", res.nids > 0);
+
+	/* filters: each facet vocabulary with the terms found (and the ones selected, even at 0) */
+	facets = tv_list(A);
+	for (i = 0; i < nv; i++) {
+		const schema_vocab_t *v = vocab(vocabs[i]);
+		tv_t *fv = tv_map(A), *terms = tv_list(A);
+		int nsel = 0;
+		for (j = 0; j < res.nfacets; j++) {
+			const facet_count_t *fc = &res.facets[j];
+			tv_t *term;
+			if (strcmp(fc->vocab, vocabs[i]) != 0)
+				continue;
+			term = tv_map(A);
+			tv_set_str(A, term, "code", fc->code);
+			tv_set_str(A, term, "name", fc->name);
+			tv_set_int(A, term, "count", fc->count);
+			tv_set_str(A, term, "id", arena_printf(A, "f-%s-%s", vocabs[i], fc->code));
+			if (is_selected(&p.filters[i], fc->code)) {
+				tv_set_bool(A, term, "checked", true);
+				nsel++;
+			}
+			tv_push(A, terms, term);
+		}
+		for (j = 0; j < p.filters[i].ncodes; j++) {
+			/* a selected code with no result left is still shown, so it can be unticked */
+			int k;
+			bool listed = false;
+			for (k = 0; k < res.nfacets; k++)
+				if (strcmp(res.facets[k].vocab, vocabs[i]) == 0 && strcmp(res.facets[k].code, p.filters[i].codes[j]) == 0)
+					listed = true;
+			if (!listed) {
+				tv_t *term = tv_map(A);
+				tv_set_str(A, term, "code", p.filters[i].codes[j]);
+				tv_set_str(A, term, "name", p.filters[i].codes[j]);
+				tv_set_int(A, term, "count", 0);
+				tv_set_str(A, term, "id", arena_printf(A, "f-%s-%d", vocabs[i], j));
+				tv_set_bool(A, term, "checked", true);
+				tv_push(A, terms, term);
+				nsel++;
+			}
+		}
+		tv_set_str(A, fv, "vocab", vocabs[i]);
+		tv_set_str(A, fv, "name", v != NULL ? v->name : vocabs[i]);
+		tv_set(A, fv, "terms", terms);
+		tv_set_bool(A, fv, "open", nsel > 0);
+		tv_set_int(A, fv, "selected", nsel);
+		tv_push(A, facets, fv);
+	}
+	tv_set(A, ctx, "facets", facets);
+
+	/* pagination keeps everything but the page */
+	if (q[0] != '\0')
+		qs_add(&qs, "q", q);
+	for (i = 0; i < nv; i++)
+		for (j = 0; j < p.filters[i].ncodes; j++)
+			qs_add(&qs, vocabs[i], p.filters[i].codes[j]);
+	if (p.sort == SORT_NEWEST)
+		qs_add(&qs, "sort", "newest");
+	else if (p.sort == SORT_DEADLINE)
+		qs_add(&qs, "sort", "deadline");
+	npages = (int)((res.total + PER_PAGE - 1) / PER_PAGE);
+	if (npages > SEARCH_MAX_PAGE)
+		npages = SEARCH_MAX_PAGE;
+	pages = tv_list(A);
+	for (i = page - 3; i <= page + 3; i++) {
+		tv_t *pg;
+		if (i < 1 || i > npages)
+			continue;
+		pg = tv_map(A);
+		tv_set_int(A, pg, "n", i);
+		tv_set_str(A, pg, "url", arena_printf(A, "%s%s%spage=%d", l->base, qs.len ? qs.data : "?", qs.len ? "&" : "", i));
+		tv_set_bool(A, pg, "current", i == page);
+		tv_push(A, pages, pg);
+	}
+	tv_set(A, ctx, "pages", pages);
+	tv_set_bool(A, ctx, "paged", npages > 1);
+	if (page > 1 && page <= npages)
+		tv_set_str(A, ctx, "prev_url", arena_printf(A, "%s%s%spage=%d", l->base, qs.len ? qs.data : "?", qs.len ? "&" : "", page - 1));
+	if (page < npages)
+		tv_set_str(A, ctx, "next_url", arena_printf(A, "%s%s%spage=%d", l->base, qs.len ? qs.data : "?", qs.len ? "&" : "", page + 1));
+	tv_set_int(A, ctx, "page", page);
+	tv_set_int(A, ctx, "npages", npages);
+	tv_set_str(A, ctx, "canonical", web_abs(r, arena_printf(A, "%s%s", l->base, qs.len ? qs.data : "")));
+	buf_free(&qs);
+	web_render(r, "list", ctx);
+}
+
+/* "月給22万円～30万円", "時給1,100円", "年収400万円以上": the amount(s) and the unit of a salary text, for
+ * schema.org's baseSalary; false when the text does not say it that plainly. */
+static bool
+parse_salary(const char *s, double *lo, double *hi, const char **unit)
+{
+	static const struct { const char *word, *unit; } units[] = {
+		{ "時給", "HOUR" }, { "日給", "DAY" }, { "月給", "MONTH" }, { "月収", "MONTH" }, { "基本給", "MONTH" },
+		{ "年収", "YEAR" }, { "年俸", "YEAR" },
+	};
+	const char *p = NULL;
+	double v[2] = { 0, 0 };
+	int n = 0;
+	size_t i;
+
+	for (i = 0; i < sizeof(units) / sizeof(units[0]) && p == NULL; i++) {
+		p = strstr(s, units[i].word);
+		if (p != NULL) {
+			*unit = units[i].unit;
+			p += strlen(units[i].word);
+		}
+	}
+	if (p == NULL)
+		return false;
+	while (*p != '\0' && n < 2) {
+		double x = 0, frac = 0, scale = 1;
+		bool digits = false;
+		while (*p == ' ' || *p == ':' || strncmp(p, "：", 3) == 0)
+			p += *p == ' ' || *p == ':' ? 1 : 3;
+		while ((*p >= '0' && *p <= '9') || *p == ',' || *p == '.') {
+			if (*p == '.')
+				frac = 1;
+			else if (*p != ',') {
+				if (frac > 0) {
+					scale /= 10;
+					x += (*p - '0') * scale;
+				} else {
+					x = x * 10 + (*p - '0');
+				}
+				digits = true;
+			}
+			p++;
+		}
+		if (!digits)
+			break;
+		if (strncmp(p, "万", 3) == 0) {
+			x *= 10000;
+			p += 3;
+		}
+		if (strncmp(p, "円", 3) == 0)
+			p += 3;
+		v[n++] = x;
+		if (strncmp(p, "～", 3) == 0 || strncmp(p, "〜", 3) == 0)
+			p += 3;
+		else if (*p == '~' || *p == '-')
+			p++;
+		else
+			break;
+	}
+	if (n == 0 || v[0] <= 0)
+		return false;
+	*lo = v[0];
+	*hi = n == 2 && v[1] > v[0] ? v[1] : 0;
+	return true;
+}
+
+static void
+json_member(buf_t *b, const char *key, const char *value)
+{
+	buf_printf(b, ",\"%s\":\"", key);
+	buf_append_json(b, value, strlen(value));
+	buf_putc(b, '"');
+}
+
+/* schema.org JobPosting (G87, B02) for a job page: escaped for a <script> element by buf_append_json. */
+static tv_t *
+job_jsonld(req_t *r, db_t *db, const row_t *row)
+{
+	static const struct { const char *code, *type; } employment[] = {
+		{ "seishain", "FULL_TIME" }, { "keiyaku", "TEMPORARY" }, { "part", "PART_TIME" }, { "haken", "TEMPORARY" },
+		{ "shokutaku", "OTHER" },
+	};
+	buf_t b = BUF_INIT, when = BUF_INIT;
+	json_t *v;
+	tv_t *out = NULL;
+	const char *town;
+	db_stmt_t *st;
+	double lo, hi;
+	const char *unit;
+	int ntypes = 0;
+	size_t i;
+
+	buf_puts(&b, "{\"@context\":\"https://schema.org/\",\"@type\":\"JobPosting\"");
+	json_member(&b, "title", row->title);
+	v = json_object_get(row->fields, "description");
+	json_member(&b, "description", json_is_string(v) ? json_string_value(v) : row->title);
+	if (row->published_at && jtime_format(&when, row->published_at, "iso")) {
+		json_member(&b, "datePosted", when.data);
+		buf_clear(&when);
+	}
+	if ((row->listing_end || row->deadline) && jtime_format(&when, (row->listing_end ? row->listing_end : row->deadline + 1) - 1, "iso")) {
+		json_member(&b, "validThrough", when.data);
+		buf_clear(&when);
+	}
+	st = db_prepare(db, "SELECT t.code FROM entity_terms et JOIN terms t ON t.id = et.term_id WHERE et.entity_id = ? "
+	    "AND t.vocab = 'employment' ORDER BY t.sort, t.code");
+	if (st != NULL) {
+		db_bind_i64(st, 1, row->id);
+		while (db_step(st) == DB_ROW) {
+			for (i = 0; i < sizeof(employment) / sizeof(employment[0]); i++) {
+				if (strcmp(employment[i].code, db_col_text(st, 0)) != 0)
+					continue;
+				buf_puts(&b, ntypes++ ? ",\"" : ",\"employmentType\":[\"");
+				buf_puts(&b, employment[i].type);
+				buf_putc(&b, '"');
+			}
+		}
+		db_done(st);
+		if (ntypes > 0)
+			buf_putc(&b, ']');
+	}
+	v = json_object_get(row->fields, "company_name");
+	if (json_is_string(v)) {
+		buf_puts(&b, ",\"hiringOrganization\":{\"@type\":\"Organization\"");
+		json_member(&b, "name", json_string_value(v));
+		buf_putc(&b, '}');
+	}
+	buf_puts(&b, ",\"jobLocation\":{\"@type\":\"Place\",\"address\":{\"@type\":\"PostalAddress\",\"addressCountry\":\"JP\","
+	    "\"addressRegion\":\"群馬県\"");
+	town = names_joined(r, db, row->id, "municipality");
+	if (town != NULL)
+		json_member(&b, "addressLocality", town);
+	v = json_object_get(row->fields, "workplace");
+	if (json_is_string(v) && json_string_length(v) > 0)
+		json_member(&b, "streetAddress", json_string_value(v));
+	buf_puts(&b, "}}");
+	v = json_object_get(row->fields, "salary");
+	if (json_is_string(v) && parse_salary(json_string_value(v), &lo, &hi, &unit)) {
+		buf_printf(&b, ",\"baseSalary\":{\"@type\":\"MonetaryAmount\",\"currency\":\"JPY\",\"value\":{"
+		    "\"@type\":\"QuantitativeValue\",\"unitText\":\"%s\",", unit);
+		if (hi > 0)
+			buf_printf(&b, "\"minValue\":%.0f,\"maxValue\":%.0f}}", lo, hi);
+		else
+			buf_printf(&b, "\"value\":%.0f}}", lo);
+	}
+	buf_putc(&b, '}');
+	if (!b.oom)
+		out = tv_html_trusted(&r->arena, b.data, b.len);
+	buf_free(&b);
+	buf_free(&when);
+	return out;
+}
+
+static void
+detail_page(req_t *r, const listing_t *l)
+{
+	arena_t *A = &r->arena;
+	const schema_type_t *t = schema != NULL ? schema_type(schema, l->type) : NULL;
+	db_t *db = db_thread();
+	int64_t id;
+	row_t row;
+	tv_t *ctx, *fields;
+	int i;
+
+	if (t == NULL || db == NULL) {
+		web_error(r, 500, NULL);
+		return;
+	}
+	if (!str_to_i64(http_param(r, 0), 1, INT64_MAX, &id) || !load_row(db, id, l->type, &row)) {
+		web_error(r, 404, NULL);
+		return;
+	}
+	if (!public_now(&row, jtime_now())) {
+		/* drafts, archived entities and those outside their listing period are not there for the public */
+		free_row(&row);
+		web_error(r, 404, "この情報は掲載を終了したか、まだ掲載されていません。");
+		return;
+	}
+	ctx = web_ctx(r, arena_strdup(A, row.title));
+	tv_set_str(A, ctx, "noun", l->noun);
+	tv_set_str(A, ctx, "base", l->base);
+	tv_set_str(A, ctx, "heading", arena_strdup(A, row.title));
+	tv_set_str(A, ctx, "canonical", web_abs(r, arena_printf(A, "%s/%lld", l->base, (long long)row.id)));
+	tv_set_str(A, ctx, "og_type", "article");
+	if (row.published_at)
+		tv_set_int(A, ctx, "published_at", row.published_at);
+	fields = tv_list(A);
+	for (i = 0; i < t->nfields; i++) {
+		const schema_field_t *f = &t->fields[i];
+		json_t *jv = json_object_get(row.fields, f->name);
+		tv_t *pair, *v;
+		if (i == t->title_field || f->internal || f->type == F_IMAGE)
+			continue;  /* images wait for the media library (issue 6): a stored name is not a picture */
+		pair = tv_map(A);
+		tv_set_str(A, pair, "label", f->label);
+		if (f->type == F_YEN && json_is_integer(jv)) {
+			tv_set_int(A, pair, "yen", json_integer_value(jv));
+		} else if (f->type == F_URL && json_is_string(jv)) {
+			tv_set_str(A, pair, "url", json_string_value(jv));
+		} else if (f->type == F_EMAIL && json_is_string(jv)) {
+			tv_set_str(A, pair, "email", json_string_value(jv));
+		} else if (f->type == F_LINKS) {
+			tv_t *links = tv_list(A);
+			size_t k;
+			json_t *link;
+			json_array_foreach(jv, k, link) {
+				json_t *lb = json_object_get(link, "label"), *u = json_object_get(link, "url");
+				tv_t *lk;
+				if (!json_is_string(u))
+					continue;
+				lk = tv_map(A);
+				tv_set_str(A, lk, "label", json_is_string(lb) && json_string_length(lb) > 0 ? json_string_value(lb) : json_string_value(u));
+				tv_set_str(A, lk, "url", json_string_value(u));
+				tv_push(A, links, lk);
+			}
+			if (json_array_size(jv) == 0)
+				continue;
+			tv_set(A, pair, "links", links);
+		} else {
+			v = field_value(r, db, row.id, f, row.fields);
+			if (v == NULL)
+				continue;
+			tv_set(A, pair, "value", v);
+			/* Markdown is shown as the text it is until the CMS renders it (issue 6) */
+			tv_set_bool(A, pair, "long", f->type == F_LONGTEXT || f->type == F_MARKDOWN);
+		}
+		tv_push(A, fields, pair);
+		if ((f->type == F_LONGTEXT || f->type == F_MARKDOWN) && json_is_string(jv) && tv_get(ctx, "description") == NULL)
+			tv_set_str(A, ctx, "description", cut_chars(A, json_string_value(jv), 110));
+	}
+	tv_set(A, ctx, "fields", fields);
+	tv_set_bool(A, ctx, "is_company", strcmp(l->type, "company") == 0);
+	if (strcmp(l->type, "company") == 0) {
+		/* its open job offers and internships */
+		static const struct { const char *type, *key, *base; } kinds[] = {
+			{ "job", "jobs", "/jobs" }, { "internship", "internships", "/internships" },
+		};
+		buf_t phrase = BUF_INIT;
+		const char *c;
+		size_t k;
+		/* found through the search index: the company's name as a phrase (quotes dropped), then checked
+		 * against each hit's company_name */
+		buf_putc(&phrase, '"');
+		for (c = row.title; *c; c++)
+			if (*c != '"')
+				buf_putc(&phrase, *c);
+		buf_putc(&phrase, '"');
+		for (k = 0; k < sizeof(kinds) / sizeof(kinds[0]) && !phrase.oom; k++) {
+			search_params_t sp;
+			search_result_t res;
+			tv_t *list = tv_list(A);
+			int n = 0, j;
+			memset(&sp, 0, sizeof(sp));
+			sp.type = kinds[k].type;
+			sp.q = phrase.data;
+			sp.sort = SORT_NEWEST;
+			sp.page = 1;
+			sp.per_page = SEARCH_MAX_PER_PAGE;
+			sp.now = jtime_now();
+			if (!search_run(db, A, &sp, &res))
+				continue;
+			for (j = 0; j < res.nids; j++) {
+				row_t o;
+				json_t *cn;
+				if (!load_row(db, res.ids[j], kinds[k].type, &o))
+					continue;
+				cn = json_object_get(o.fields, "company_name");
+				if (json_is_string(cn) && strcmp(json_string_value(cn), row.title) == 0) {
+					tv_t *it = tv_map(A);
+					tv_set_str(A, it, "title", o.title);
+					tv_set_str(A, it, "url", arena_printf(A, "%s/%lld", kinds[k].base, (long long)o.id));
+					tv_push(A, list, it);
+					n++;
+				}
+				free_row(&o);
+			}
+			if (n > 0) {
+				tv_set(A, ctx, kinds[k].key, list);
+				tv_set_bool(A, ctx, arena_printf(A, "has_%s", kinds[k].key), true);
+			}
+		}
+		buf_free(&phrase);
+	}
+	if (strcmp(l->type, "job") == 0) {
+		tv_t *ld = job_jsonld(r, db, &row);
+		if (ld != NULL)
+			tv_set(A, ctx, "jsonld", ld);
+	}
+	/* a job or internship links to its company when one of that name is listed */
+	if (strcmp(l->type, "company") != 0) {
+		json_t *cn = json_object_get(row.fields, "company_name");
+		if (json_is_string(cn)) {
+			db_stmt_t *st = db_prepare(db, "SELECT id FROM entities WHERE type = 'company' AND title = ? AND status = 'published' "
+			    "AND (listing_start IS NULL OR listing_start <= ?) AND (listing_end IS NULL OR listing_end > ?) LIMIT 1");
+			if (st != NULL) {
+				int64_t now = jtime_now();
+				db_bind_str(st, 1, json_string_value(cn));
+				db_bind_i64(st, 2, now);
+				db_bind_i64(st, 3, now);
+				if (db_step(st) == DB_ROW) {
+					tv_set_str(A, ctx, "company_url", arena_printf(A, "/companies/%lld", (long long)db_col_i64(st, 0)));
+					tv_set_str(A, ctx, "company_name", arena_strdup(A, json_string_value(cn)));
+				}
+				db_done(st);
+			}
+		}
+	}
+	free_row(&row);
+	web_render(r, "detail", ctx);
+}
+
+void page_jobs(req_t *r) { list_page(r, listing_for("job")); }
+void page_companies(req_t *r) { list_page(r, listing_for("company")); }
+void page_internships(req_t *r) { list_page(r, listing_for("internship")); }
+void page_job(req_t *r) { detail_page(r, listing_for("job")); }
+void page_company(req_t *r) { detail_page(r, listing_for("company")); }
+void page_internship(req_t *r) { detail_page(r, listing_for("internship")); }
