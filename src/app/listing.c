@@ -14,6 +14,7 @@
 #include "core/str.h"
 #include "db/db.h"
 #include "search/search.h"
+#include "view/markdown.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -34,6 +35,11 @@ static const listing_t listings[] = {
 	{ "job", "/jobs", "求人情報" },
 	{ "company", "/companies", "企業情報" },
 	{ "internship", "/internships", "インターンシップ情報" },
+	{ "news", "/news", "新着情報" },
+	{ "event", "/events", "イベント情報" },
+	{ "project", "/projects", "県の実施事業" },
+	{ "tips", "/tips", "企業向けお役立ち情報" },
+	{ "column", "/columns", "コラム" },
 };
 
 static schema_t *schema;
@@ -669,8 +675,9 @@ detail_page(req_t *r, const listing_t *l)
 		const schema_field_t *f = &t->fields[i];
 		json_t *jv = json_object_get(row.fields, f->name);
 		tv_t *pair, *v;
-		if (i == t->title_field || f->internal || f->type == F_IMAGE)
-			continue;  /* images wait for the media library (issue 6): a stored name is not a picture */
+		size_t nl = strlen(f->name);
+		if (i == t->title_field || f->internal || f->type == F_IMAGE || (nl > 4 && strcmp(f->name + nl - 4, "_alt") == 0))
+			continue;  /* images (and their descriptions) wait for the media library of issue 6 */
 		pair = tv_map(A);
 		tv_set_str(A, pair, "label", f->label);
 		if (f->type == F_YEN && json_is_integer(jv)) {
@@ -679,6 +686,23 @@ detail_page(req_t *r, const listing_t *l)
 			tv_set_str(A, pair, "url", json_string_value(jv));
 		} else if (f->type == F_EMAIL && json_is_string(jv)) {
 			tv_set_str(A, pair, "email", json_string_value(jv));
+		} else if (f->type == F_MARKDOWN && json_is_string(jv)) {
+			buf_t html = BUF_INIT;
+			if (json_string_length(jv) == 0)
+				continue;
+			if (!markdown_html(json_string_value(jv), json_string_length(jv), 2, &html) || html.oom) {
+				buf_free(&html);
+				continue;
+			}
+			tv_set(A, pair, "html", tv_html_trusted(A, html.data, html.len));  /* libcmark safe mode */
+			buf_free(&html);
+			if (tv_get(ctx, "description") == NULL)
+				tv_set_str(A, ctx, "description", cut_chars(A, json_string_value(jv), 110));
+		} else if (f->type == F_DATE && json_is_string(jv)) {
+			int64_t day;
+			if (!jtime_parse_ymd(json_string_value(jv), &day))
+				continue;
+			tv_set_int(A, pair, "date", day);
 		} else if (f->type == F_LINKS) {
 			tv_t *links = tv_list(A);
 			size_t k;
@@ -789,9 +813,177 @@ detail_page(req_t *r, const listing_t *l)
 	web_render(r, "detail", ctx);
 }
 
+/* /pages/<slug>: a fixed page (固定ページ) such as the guides for job seekers and companies (G10, G20) */
+void
+page_fixed(req_t *r)
+{
+	const char *slug = http_param(r, 0);
+	db_t *db = db_thread();
+	db_stmt_t *st;
+	int64_t id = 0;
+	row_t row;
+	json_t *body;
+	buf_t html = BUF_INIT;
+	tv_t *ctx;
+
+	if (db == NULL) {
+		web_error(r, 500, NULL);
+		return;
+	}
+	st = db_prepare(db, "SELECT id FROM entities WHERE type = 'page' AND json_extract(fields, '$.slug') = ? "
+	    "ORDER BY id DESC LIMIT 1");
+	if (st == NULL) {
+		web_error(r, 500, NULL);
+		return;
+	}
+	db_bind_str(st, 1, slug);
+	if (db_step(st) == DB_ROW)
+		id = db_col_i64(st, 0);
+	db_done(st);
+	if (id == 0 || !load_row(db, id, "page", &row)) {
+		web_error(r, 404, NULL);
+		return;
+	}
+	if (!public_now(&row, jtime_now())) {
+		free_row(&row);
+		web_error(r, 404, NULL);
+		return;
+	}
+	ctx = web_ctx(r, arena_strdup(&r->arena, row.title));
+	tv_set_str(&r->arena, ctx, "heading", arena_strdup(&r->arena, row.title));
+	tv_set_str(&r->arena, ctx, "canonical", web_abs(r, arena_printf(&r->arena, "/pages/%s", slug)));
+	body = json_object_get(row.fields, "body");
+	if (json_is_string(body)) {
+		tv_set_str(&r->arena, ctx, "description", cut_chars(&r->arena, json_string_value(body), 110));
+		if (markdown_html(json_string_value(body), json_string_length(body), 2, &html) && !html.oom)
+			tv_set(&r->arena, ctx, "html", tv_html_trusted(&r->arena, html.data, html.len));  /* cmark safe mode */
+	}
+	buf_free(&html);
+	free_row(&row);
+	web_render(r, "page", ctx);
+}
+
+/* Up to n public entities of a type for the top page, newest first (or by deadline). */
+static tv_t *
+latest(req_t *r, db_t *db, const char *type, const char *base, search_sort_t sort, int n)
+{
+	arena_t *A = &r->arena;
+	search_params_t p;
+	search_result_t res;
+	tv_t *list = tv_list(A);
+	int i, shown = 0, want = sort == SORT_DEADLINE ? 4 : n;  /* upcoming events: 4 of the next 20 */
+
+	memset(&p, 0, sizeof(p));
+	p.type = type;
+	p.sort = sort;
+	p.page = 1;
+	p.per_page = n;
+	p.now = jtime_now();
+	if (!search_run(db, A, &p, &res))
+		return NULL;
+	for (i = 0; i < res.nids && shown < want; i++) {
+		row_t row;
+		tv_t *it;
+		json_t *v;
+		if (!load_row(db, res.ids[i], type, &row))
+			continue;
+		if (sort == SORT_DEADLINE && row.deadline != 0 && row.deadline < p.now) {
+			free_row(&row);  /* "upcoming": its application deadline has passed */
+			continue;
+		}
+		it = tv_map(A);
+		tv_set_str(A, it, "title", row.title);
+		tv_set_str(A, it, "url", arena_printf(A, "%s/%lld", base, (long long)row.id));
+		if (row.published_at)
+			tv_set_int(A, it, "published_at", row.published_at);
+		if (row.deadline)
+			tv_set_int(A, it, "deadline", row.deadline);
+		v = json_object_get(row.fields, "company_name");
+		if (json_is_string(v))
+			tv_set_str(A, it, "company", json_string_value(v));
+		v = json_object_get(row.fields, "schedule");
+		if (json_is_string(v))
+			tv_set_str(A, it, "schedule", json_string_value(v));
+		v = json_object_get(row.fields, "link_url");
+		if (json_is_string(v))
+			tv_set_str(A, it, "link_url", json_string_value(v));
+		v = json_object_get(row.fields, "sort_order");
+		tv_set_int(A, it, "sort_order", json_is_integer(v) ? json_integer_value(v) : 0);
+		tv_push(A, list, it);
+		shown++;
+		free_row(&row);
+	}
+	return list;
+}
+
+void
+page_home(req_t *r)
+{
+	arena_t *A = &r->arena;
+	tv_t *ctx = web_ctx(r, "ホーム");
+	db_t *db = db_thread();
+	static const struct { const char *key, *type, *base; search_sort_t sort; int n; } blocks[] = {
+		{ "news", "news", "/news", SORT_NEWEST, 5 },
+		{ "jobs", "job", "/jobs", SORT_NEWEST, 6 },
+		{ "internships", "internship", "/internships", SORT_NEWEST, 4 },
+		{ "events", "event", "/events", SORT_DEADLINE, 20 },
+	};
+	db_stmt_t *st;
+	tv_t *banners;
+	int64_t now = jtime_now();
+	size_t i;
+
+	if (db == NULL) {
+		web_error(r, 500, NULL);
+		return;
+	}
+	tv_set_bool(A, ctx, "is_home", true);
+	tv_set_bool(A, ctx, "logged_out", http_query(r, "logged_out") != NULL && r->auth && !r->auth->signed_in);
+	tv_set_str(A, ctx, "description", "群馬県が運営する就職支援情報サイトです。県内の求人情報・インターンシップ情報・企業情報を探せます。");
+	tv_set_str(A, ctx, "canonical", web_abs(r, "/"));
+	for (i = 0; i < sizeof(blocks) / sizeof(blocks[0]); i++) {
+		tv_t *l = latest(r, db, blocks[i].type, blocks[i].base, blocks[i].sort, blocks[i].n);
+		if (l == NULL) {
+			web_error(r, 500, NULL);
+			return;
+		}
+		tv_set(A, ctx, blocks[i].key, l);
+	}
+	/* banners in their display order (表示順) */
+	banners = tv_list(A);
+	st = db_prepare(db, "SELECT title, json_extract(fields, '$.link_url') FROM entities WHERE type = 'banner' AND status = 'published' "
+	    "AND (listing_start IS NULL OR listing_start <= ?) AND (listing_end IS NULL OR listing_end > ?) "
+	    "ORDER BY json_extract(fields, '$.sort_order'), id LIMIT 24");
+	if (st != NULL) {
+		db_bind_i64(st, 1, now);
+		db_bind_i64(st, 2, now);
+		while (db_step(st) == DB_ROW) {
+			tv_t *b = tv_map(A);
+			tv_set_str(A, b, "title", db_col_text(st, 0));
+			tv_set_str(A, b, "url", db_col_text(st, 1));
+			tv_push(A, banners, b);
+		}
+		db_done(st);
+	}
+	tv_set(A, ctx, "banners", banners);
+	if (config.site_migration_url[0] != '\0')
+		tv_set_str(A, ctx, "migration_url", config.site_migration_url);
+	web_render(r, "home", ctx);
+}
+
 void page_jobs(req_t *r) { list_page(r, listing_for("job")); }
 void page_companies(req_t *r) { list_page(r, listing_for("company")); }
 void page_internships(req_t *r) { list_page(r, listing_for("internship")); }
 void page_job(req_t *r) { detail_page(r, listing_for("job")); }
 void page_company(req_t *r) { detail_page(r, listing_for("company")); }
 void page_internship(req_t *r) { detail_page(r, listing_for("internship")); }
+void page_news_list(req_t *r) { list_page(r, listing_for("news")); }
+void page_news_item(req_t *r) { detail_page(r, listing_for("news")); }
+void page_events(req_t *r) { list_page(r, listing_for("event")); }
+void page_event(req_t *r) { detail_page(r, listing_for("event")); }
+void page_projects(req_t *r) { list_page(r, listing_for("project")); }
+void page_project(req_t *r) { detail_page(r, listing_for("project")); }
+void page_tips_list(req_t *r) { list_page(r, listing_for("tips")); }
+void page_tips_item(req_t *r) { detail_page(r, listing_for("tips")); }
+void page_columns(req_t *r) { list_page(r, listing_for("column")); }
+void page_column(req_t *r) { detail_page(r, listing_for("column")); }

@@ -16,16 +16,6 @@
 #define FORM_LOGIN_MAX 256 /* bytes kept of a typed login ID when showing the form again */
 
 void
-page_home(req_t *r)
-{
-	tv_t *ctx = web_ctx(r, "ホーム");
-
-	tv_set_bool(&r->arena, ctx, "is_home", true);
-	tv_set_bool(&r->arena, ctx, "logged_out", http_query(r, "logged_out") != NULL && r->auth && !r->auth->signed_in);
-	web_render(r, "home", ctx);
-}
-
-void
 page_health(req_t *r)
 {
 	db_t *db = db_thread();

@@ -20,6 +20,11 @@ static const struct {
 	{ "job", "/jobs" },
 	{ "company", "/companies" },
 	{ "internship", "/internships" },
+	{ "news", "/news" },
+	{ "event", "/events" },
+	{ "project", "/projects" },
+	{ "tips", "/tips" },
+	{ "column", "/columns" },
 };
 
 const char *
@@ -140,10 +145,30 @@ page_sitemap(req_t *r)
 		return;
 	}
 	if (strcmp(name, "pages.xml") == 0) {
-		static const char *const pages[] = { "/", "/jobs", "/internships", "/companies" };
+		static const char *const pages[] = { "/", "/jobs", "/internships", "/companies", "/news", "/events", "/projects",
+			"/tips", "/columns" };
 		xml_begin(r, "urlset");
 		for (i = 0; i < sizeof(pages) / sizeof(pages[0]); i++)
 			xml_loc(r, "url", web_abs(r, pages[i]), 0);
+		/* fixed pages by their URL name */
+		st = db_prepare(db, "SELECT json_extract(fields, '$.slug'), updated_at FROM entities WHERE type = 'page' "
+		    "AND status = 'published' AND (listing_start IS NULL OR listing_start <= ?) AND (listing_end IS NULL OR listing_end > ?) "
+		    "ORDER BY id");
+		if (st != NULL) {
+			db_bind_i64(st, 1, now);
+			db_bind_i64(st, 2, now);
+			while (db_step(st) == DB_ROW) {
+				buf_t path = BUF_INIT;
+				if (db_col_len(st, 0) == 0)
+					continue;
+				buf_puts(&path, "/pages/");
+				buf_append_urlenc(&path, db_col_text(st, 0), db_col_len(st, 0));
+				if (!path.oom)
+					xml_loc(r, "url", web_abs(r, path.data), db_col_i64(st, 1));
+				buf_free(&path);
+			}
+			db_done(st);
+		}
 		xml_end(r, "urlset");
 		return;
 	}

@@ -38,6 +38,17 @@ static const route_t routes[] = {
 	{ M_GET, "/companies/:id", ROLE_ANY, page_company },
 	{ M_GET, "/internships", ROLE_ANY, page_internships },
 	{ M_GET, "/internships/:id", ROLE_ANY, page_internship },
+	{ M_GET, "/news", ROLE_ANY, page_news_list },
+	{ M_GET, "/news/:id", ROLE_ANY, page_news_item },
+	{ M_GET, "/events", ROLE_ANY, page_events },
+	{ M_GET, "/events/:id", ROLE_ANY, page_event },
+	{ M_GET, "/projects", ROLE_ANY, page_projects },
+	{ M_GET, "/projects/:id", ROLE_ANY, page_project },
+	{ M_GET, "/tips", ROLE_ANY, page_tips_list },
+	{ M_GET, "/tips/:id", ROLE_ANY, page_tips_item },
+	{ M_GET, "/columns", ROLE_ANY, page_columns },
+	{ M_GET, "/columns/:id", ROLE_ANY, page_column },
+	{ M_GET, "/pages/:slug", ROLE_ANY, page_fixed },
 	{ M_GET, "/static/*", ROLE_ANY, static_serve },
 };
 

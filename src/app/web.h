@@ -68,5 +68,16 @@ void page_internships(req_t *r);
 void page_job(req_t *r);
 void page_company(req_t *r);
 void page_internship(req_t *r);
+void page_news_list(req_t *r);
+void page_news_item(req_t *r);
+void page_events(req_t *r);
+void page_event(req_t *r);
+void page_projects(req_t *r);
+void page_project(req_t *r);
+void page_tips_list(req_t *r);
+void page_tips_item(req_t *r);
+void page_columns(req_t *r);
+void page_column(req_t *r);
+void page_fixed(req_t *r);
 
 #endif

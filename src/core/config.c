@@ -53,6 +53,7 @@ static const struct key keys[] = {
 	S("site", "short_name", site_short),
 	S("site", "owner", site_owner),
 	S("site", "contact", site_contact),
+	S("site", "migration_url", site_migration_url),
 };
 
 void

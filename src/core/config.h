@@ -39,6 +39,7 @@ typedef struct config {
 	char     site_short[CONFIG_STR];
 	char     site_owner[CONFIG_STR];
 	char     site_contact[CONFIG_STR];
+	char     site_migration_url[CONFIG_STR];  /* G45: the migration matching site, linked from the top page */
 } config_t;
 
 extern config_t config;
