@@ -447,6 +447,13 @@ list_page(req_t *r, const listing_t *l)
 		tv_push(A, facets, fv);
 	}
 	tv_set(A, ctx, "facets", facets);
+	{
+		int nsel = 0;
+		for (i = 0; i < nv; i++)
+			nsel += p.filters[i].ncodes;
+		if (nsel > 0)
+			tv_set_int(A, ctx, "any_selected", nsel);
+	}
 
 	/* pagination keeps everything but the page */
 	if (q[0] != '\0')

@@ -71,6 +71,7 @@ describe('job, company and internship pages', () => {
   it('filters by a facet with counts, in a URL that can be bookmarked', async () => {
     await page.goto(srv.url + '/jobs?q=' + encodeURIComponent('ゼット'));
     assert.match(await page.getByRole('status').textContent(), /^2件/, 'the expired job is not counted');
+    await page.locator('summary').filter({ hasText: /^条件で絞り込む/ }).click();
     await page.locator('summary').filter({ hasText: /^雇用形態/ }).click();
     const part = page.getByRole('checkbox', { name: /パート・アルバイト \(1\)/ });
     await part.check();
