@@ -279,6 +279,26 @@ web_csrf(req_t *r)
 	return arena_strdup(&r->arena, token);
 }
 
+/* A measurement ID that can go into a URL and an attribute as it is: G-XXXXXXXX. */
+static bool
+ga_id_ok(const char *id)
+{
+	size_t i, n = strlen(id);
+
+	if (n < 4 || n > 24 || strncmp(id, "G-", 2) != 0)
+		return false;
+	for (i = 2; i < n; i++)
+		if (!((id[i] >= 'A' && id[i] <= 'Z') || (id[i] >= '0' && id[i] <= '9')))
+			return false;
+	return true;
+}
+
+/* Content-Security-Policy when Google Analytics is on: its script and collection hosts, nothing else */
+#define CSP_WITH_GA "default-src 'self'; script-src 'self' https://www.googletagmanager.com; style-src 'self'; " \
+	"img-src 'self' data: https://*.google-analytics.com https://*.googletagmanager.com; font-src 'self'; " \
+	"connect-src 'self' https://*.google-analytics.com https://*.analytics.google.com https://*.googletagmanager.com; " \
+	"object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+
 tv_t *
 web_ctx(req_t *r, const char *title)
 {
@@ -291,6 +311,13 @@ web_ctx(req_t *r, const char *title)
 	tv_set_str(A, site, "short_name", config.site_short[0] ? config.site_short : config.site_nickname);
 	tv_set_str(A, site, "owner", config.site_owner);
 	tv_set_str(A, site, "contact", config.site_contact);
+	/* Google Analytics and Search Console only when set in the site settings, and the CSP only then */
+	if (config.site_ga_id[0] != '\0' && ga_id_ok(config.site_ga_id)) {
+		tv_set_str(A, site, "ga_id", config.site_ga_id);
+		r->csp = CSP_WITH_GA;
+	}
+	if (config.site_gsc_token[0] != '\0')
+		tv_set_str(A, site, "search_console", config.site_gsc_token);
 	tv_set(A, ctx, "site", site);
 	tv_set_str(A, ctx, "title", title);
 	tv_set_str(A, ctx, "static_v", static_version());

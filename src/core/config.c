@@ -54,6 +54,8 @@ static const struct key keys[] = {
 	S("site", "owner", site_owner),
 	S("site", "contact", site_contact),
 	S("site", "migration_url", site_migration_url),
+	S("site", "google_analytics", site_ga_id),
+	S("site", "search_console", site_gsc_token),
 };
 
 void

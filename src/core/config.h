@@ -40,6 +40,8 @@ typedef struct config {
 	char     site_owner[CONFIG_STR];
 	char     site_contact[CONFIG_STR];
 	char     site_migration_url[CONFIG_STR];  /* G45: the migration matching site, linked from the top page */
+	char     site_ga_id[CONFIG_STR];          /* G86: Google Analytics 4 measurement ID (G-XXXXXXX); empty: none */
+	char     site_gsc_token[CONFIG_STR];      /* G86: Search Console verification token; empty: none */
 } config_t;
 
 extern config_t config;

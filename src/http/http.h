@@ -24,6 +24,9 @@
 
 typedef enum { M_GET = 1, M_HEAD = 2, M_POST = 4, M_OTHER = 8 } http_method_t;
 
+#define HTTP_CSP_DEFAULT "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; " \
+	"connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+
 typedef struct http_header {
 	const char *name;
 	const char *value;
@@ -62,6 +65,7 @@ typedef struct req {
 	const char      *cookies_out[HTTP_MAX_COOKIES]; /* whole Set-Cookie values */
 	int              ncookies_out;
 	bool             no_store;   /* Cache-Control: no-store (My Pages, back office, forms) */
+	const char      *csp;        /* Content-Security-Policy instead of the default (NULL: HTTP_CSP_DEFAULT) */
 	const char      *cache_control;
 	const unsigned char *static_body; /* set by the static file handler instead of out */
 	size_t           static_len;

@@ -309,9 +309,7 @@ respond(req_t *r)
 		MHD_add_response_header(resp, "Content-Encoding", enc);
 	MHD_add_response_header(resp, "Vary", "Accept-Encoding, Cookie");
 	/* security headers on every response (SECURITY.md) */
-	MHD_add_response_header(resp, "Content-Security-Policy",
-	    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
-	    "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'");
+	MHD_add_response_header(resp, "Content-Security-Policy", r->csp != NULL ? r->csp : HTTP_CSP_DEFAULT);
 	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "Referrer-Policy", "strict-origin-when-cross-origin");
