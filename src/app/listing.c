@@ -489,6 +489,7 @@ list_page(req_t *r, const listing_t *l)
 	tv_set_int(A, ctx, "npages", npages);
 	tv_set_str(A, ctx, "canonical", web_abs(r, arena_printf(A, "%s%s", l->base, qs.len ? qs.data : "")));
 	buf_free(&qs);
+	web_cacheable(r);
 	web_render(r, "list", ctx);
 }
 
@@ -817,6 +818,7 @@ detail_page(req_t *r, const listing_t *l)
 		}
 	}
 	free_row(&row);
+	web_cacheable(r);
 	web_render(r, "detail", ctx);
 }
 
@@ -867,6 +869,7 @@ page_fixed(req_t *r)
 	}
 	buf_free(&html);
 	free_row(&row);
+	web_cacheable(r);
 	web_render(r, "page", ctx);
 }
 
@@ -975,6 +978,9 @@ page_home(req_t *r)
 	tv_set(A, ctx, "banners", banners);
 	if (config.site_migration_url[0] != '\0')
 		tv_set_str(A, ctx, "migration_url", config.site_migration_url);
+	/* the "ログアウトしました" notice is for one visitor only */
+	if (!tv_truthy(tv_get(ctx, "logged_out")))
+		web_cacheable(r);
 	web_render(r, "home", ctx);
 }
 

@@ -1,5 +1,6 @@
 /* web.c - the request pipeline above HTTP: session from cookie, CSRF on unsafe methods, roles, rendering. */
 #include "app/web.h"
+#include "app/pagecache.h"
 #include "auth/csrf.h"
 #include "core/config.h"
 #include "core/jtime.h"
@@ -7,6 +8,7 @@
 #include "core/str.h"
 #include "db/db.h"
 #include "http/static.h"
+#include "search/search.h"
 #include "view/i18n.h"
 
 #include <pthread.h>
@@ -53,6 +55,7 @@ static const route_t routes[] = {
 };
 
 static bool web_before(req_t *r, bool routed);
+static const char *site_csp(void);
 static bool web_authorize(req_t *r, int role);
 
 const router_t web_router = {
@@ -96,6 +99,7 @@ web_free(void)
 	i18n_free(catalogs);
 	static_free();
 	listing_free();
+	pagecache_clear();
 	templates = NULL;
 	catalogs = NULL;
 }
@@ -192,6 +196,17 @@ web_before(req_t *r, bool routed)
 			a->signed_in = true;
 		else
 			http_clear_cookie(r, web_cookie_session(r));
+	}
+	if (r->method == M_GET && routed && sid == NULL && !config.dev) {
+		/* not signed in: a public page may come from the cache */
+		db = db_thread();
+		if (db != NULL && (a->cache_seq = search_log_seq(db)) >= 0) {
+			a->cache_ok = true;
+			if (pagecache_serve(r, a->cache_seq, jtime_now())) {
+				r->csp = site_csp();
+				return false;  /* answered */
+			}
+		}
 	}
 	if (r->method == M_GET || r->method == M_HEAD || !routed)
 		return true;
@@ -299,6 +314,13 @@ ga_id_ok(const char *id)
 	"connect-src 'self' https://*.google-analytics.com https://*.analytics.google.com https://*.googletagmanager.com; " \
 	"object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 
+/* The CSP of this site's pages: the default one unless Google Analytics is set (NULL: the default). */
+static const char *
+site_csp(void)
+{
+	return config.site_ga_id[0] != '\0' && ga_id_ok(config.site_ga_id) ? CSP_WITH_GA : NULL;
+}
+
 tv_t *
 web_ctx(req_t *r, const char *title)
 {
@@ -312,10 +334,8 @@ web_ctx(req_t *r, const char *title)
 	tv_set_str(A, site, "owner", config.site_owner);
 	tv_set_str(A, site, "contact", config.site_contact);
 	/* Google Analytics and Search Console only when set in the site settings, and the CSP only then */
-	if (config.site_ga_id[0] != '\0' && ga_id_ok(config.site_ga_id)) {
+	if ((r->csp = site_csp()) != NULL)
 		tv_set_str(A, site, "ga_id", config.site_ga_id);
-		r->csp = CSP_WITH_GA;
-	}
 	if (config.site_gsc_token[0] != '\0')
 		tv_set_str(A, site, "search_console", config.site_gsc_token);
 	tv_set(A, ctx, "site", site);
@@ -343,6 +363,13 @@ web_ctx(req_t *r, const char *title)
 }
 
 void
+web_cacheable(req_t *r)
+{
+	if (r->auth != NULL)
+		r->auth->cacheable = true;
+}
+
+void
 web_render(req_t *r, const char *name, tv_t *ctx)
 {
 	bool ok;
@@ -360,6 +387,9 @@ web_render(req_t *r, const char *name, tv_t *ctx)
 	if (r->status == 0)
 		r->status = 200;
 	r->content_type = "text/html; charset=utf-8";
+	if (r->auth != NULL && r->auth->cacheable && r->auth->cache_ok && !r->auth->signed_in && r->status == 200 &&
+	    r->ncookies_out == 0)
+		pagecache_store(r, r->auth->cache_seq, jtime_now());
 }
 
 static const struct {

@@ -22,6 +22,9 @@ struct auth_ctx {
 	account_t  account;
 	session_t  session;
 	const char *pre_id;   /* pre-login cookie value (CSRF binding before login) */
+	bool       cache_ok;  /* a visitor the public page cache may serve (pagecache.h) */
+	int64_t    cache_seq; /* search_log sequence read before rendering */
+	bool       cacheable; /* set by a handler: this page is the same for every such visitor */
 };
 
 /* Loads templates, translations and static files from config.root; false with a message on failure. */
@@ -33,6 +36,8 @@ extern const router_t web_router;
 tv_t       *web_ctx(req_t *r, const char *title);
 /* Renders template name with ctx as the response (status 200 unless r->status is set). */
 void        web_render(req_t *r, const char *name, tv_t *ctx);
+/* Marks the page being rendered as one the public page cache may keep (pagecache.h). */
+void        web_cacheable(req_t *r);
 /* Japanese error page. message NULL: the standard one for the status. */
 void        web_error(req_t *r, unsigned status, const char *message);
 /* The CSRF token for this request's forms (sets the pre-login cookie when needed). */

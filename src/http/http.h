@@ -69,6 +69,8 @@ typedef struct req {
 	const char      *cache_control;
 	const unsigned char *static_body; /* set by the static file handler instead of out */
 	size_t           static_len;
+	const void      *copy_body;   /* a body the server copies (a cached page), with content_encoding as it is */
+	size_t           copy_len;
 	const char      *content_encoding;
 	const char      *etag;
 } req_t;
@@ -86,6 +88,8 @@ void        http_redirect(req_t *r, const char *local_path);
 /* Plain-text response (for errors the HTML layer could not render). */
 void        http_text(req_t *r, unsigned status, const char *text);
 const char *http_query(req_t *r, const char *name);
+/* gzip of a whole buffer with the server's compressor (malloc'd into *out). */
+bool        http_gzip(const char *in, size_t n, char **out, size_t *outlen);
 const char *http_form(req_t *r, const char *name);
 const char *http_cookie(req_t *r, const char *name);
 /* Value of a :name route parameter by position. */

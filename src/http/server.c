@@ -232,8 +232,8 @@ gz_key_make(void)
 	pthread_key_create(&gz_key, gz_free);
 }
 
-static bool
-gzip_buf(const char *in, size_t n, char **out, size_t *outlen)
+bool
+http_gzip(const char *in, size_t n, char **out, size_t *outlen)
 {
 	struct libdeflate_compressor *c;
 	size_t bound, got;
@@ -282,6 +282,9 @@ respond(req_t *r)
 	if (r->static_body != NULL) {
 		len = r->static_len;
 		resp = MHD_create_response_from_buffer(len, (void *)(uintptr_t)r->static_body, MHD_RESPMEM_PERSISTENT);
+	} else if (r->copy_body != NULL) {
+		len = r->copy_len;
+		resp = MHD_create_response_from_buffer(len, (void *)(uintptr_t)r->copy_body, MHD_RESPMEM_MUST_COPY);
 	} else {
 		char *body, *gz;
 		size_t gzlen;
@@ -293,7 +296,7 @@ respond(req_t *r)
 			buf_puts(&r->out, "500 サーバーエラーが発生しました。\n");
 		}
 		if (r->accepts_gzip && r->out.len >= GZIP_MIN_BYTES && compressible(r->content_type) &&
-		    gzip_buf(r->out.data, r->out.len, &gz, &gzlen)) {
+		    http_gzip(r->out.data, r->out.len, &gz, &gzlen)) {
 			body = gz;
 			len = gzlen;
 			enc = "gzip";

@@ -1160,6 +1160,20 @@ done:
 	return ok;
 }
 
+int64_t
+search_log_seq(db_t *db)
+{
+	db_stmt_t *st = db_prepare(db, "SELECT ifnull((SELECT seq FROM sqlite_sequence WHERE name = 'search_log'), 0)");
+	int64_t v = -1;
+
+	if (st == NULL)
+		return -1;
+	if (db_step(st) == DB_ROW)
+		v = db_col_i64(st, 0);
+	db_done(st);
+	return v;
+}
+
 bool
 search_warm(db_t *db, const char *type)
 {

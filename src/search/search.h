@@ -75,6 +75,10 @@ typedef struct search_stats {
 } search_stats_t;
 bool search_stats(const char *type, search_stats_t *st);
 
+/* The last search_log sequence number: it changes with every write to entities, terms or
+ * vocabularies, by any process (the public page cache is stamped with it). -1 on error. */
+int64_t search_log_seq(db_t *db);
+
 /* Frees every index (at exit, and in tests between databases). No search may be running. */
 void search_reset(void);
 

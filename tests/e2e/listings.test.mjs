@@ -139,6 +139,22 @@ describe('job, company and internship pages', () => {
     assert.ok(!jobs.includes('/jobs/' + expired + '</loc>'), 'the expired job is not');
   });
 
+  it('a page kept in the public page cache changes at once when another process writes', async () => {
+    const url = srv.url + '/jobs?q=' + encodeURIComponent('ワイ印刷');
+    for (let i = 0; i < 2; i++) {  // the second answer comes from the cache
+      const html = await (await fetch(url)).text();
+      assert.match(html, /<h2 id="results-heading" role="status">0件/);
+    }
+    const jobs = join(srv.data, 'more.csv');
+    writeFileSync(jobs, 'title,company_name,description,occupation,employment,municipality\n'
+      + 'ワイ印刷オペレーター,ワイ試験印刷,印刷機の操作,08,seishain,10202\n');
+    const r = cli(['import', '--data', srv.data, '--type', 'job', jobs]);
+    assert.equal(r.status, 0, r.stderr);
+    const html = await (await fetch(url)).text();
+    assert.match(html, /<h2 id="results-heading" role="status">1件/);
+    assert.match(html, /ワイ印刷オペレーター/);
+  });
+
   it('companies and internships have list pages of their own', async () => {
     let res = await page.goto(srv.url + '/companies?q=' + encodeURIComponent('ゼット'));
     assert.equal(res.status(), 200);
