@@ -1,6 +1,7 @@
 #!/bin/sh
 # Benchmark of the public pages with wrk over loopback (issue 2; issue 4 item 8): the home page, a job list
-# with a keyword and a facet, a job detail page and a static file, all served by the real binary.
+# with a keyword and a facet, a job detail page and a static file, all served by the real binary; then the
+# three pages again with a distinct query per request, so that the public page cache never answers.
 #   bench/run.sh [seconds] [connections]
 # With BENCH_JOBS=N, N generated job offers (bench/search/gen.c) are imported first (100,000 for the
 # issue-4 figures); otherwise the demo data of `seed --demo`. Prints key=value figures per URL and the
@@ -38,6 +39,11 @@ echo "bench: $url, $conns connections, ${secs}s each, $(nproc) cores"
 for path in / "$list" "$job" /static/css/site.css; do
 	echo "== GET $path (Accept-Encoding: gzip)"
 	wrk -t2 -c"$conns" -d"${secs}s" -H 'Accept-Encoding: gzip' -s bench/report.lua "$url$path" | grep -E '^(rps|p50_ms|p99_ms|requests)='
+done
+# the same pages rendered every time (each request a distinct URI, so the page cache never answers)
+for path in / "$list" "$job"; do
+	echo "== GET $path uncached (Accept-Encoding: gzip)"
+	wrk -t2 -c"$conns" -d"${secs}s" -H 'Accept-Encoding: gzip' -s bench/uncached.lua "$url$path" | grep -E '^(rps|p50_ms|p99_ms|requests)='
 done
 css=$(curl -s -H 'Accept-Encoding: gzip' "$url/static/css/site.css" | wc -c)
 for path in "$list" "$job"; do
