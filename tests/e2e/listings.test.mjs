@@ -91,6 +91,26 @@ describe('job, company and internship pages', () => {
     await assertAccessible(page, 'job list filtered');
   });
 
+  it('each facet narrows the list to the count its checkbox showed', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(srv.url + '/jobs');
+    const vocabs = await page.locator('.filter summary').allTextContents();
+    assert.deepEqual(vocabs.map((v) => v.trim()), ['職種', '業種', '雇用形態', '地域', '市町村', '対象者']);
+    for (const name of vocabs) {
+      await page.goto(srv.url + '/jobs');
+      await page.locator('summary').filter({ hasText: /^条件で絞り込む/ }).click();
+      await page.locator('.filter summary').filter({ hasText: name }).click();
+      const box = page.locator('.filter').filter({ has: page.locator('summary', { hasText: name }) }).getByRole('checkbox').first();
+      const label = await page.locator(`label[for="${await box.getAttribute('id')}"]`).textContent();
+      const expected = Number(label.match(/\(([\d,]+)\)/)[1].replace(/,/g, ''));
+      await box.check();
+      await page.getByRole('button', { name: 'この条件で表示' }).click();
+      await page.waitForURL(/\?.*=/);
+      const status = await page.getByRole('status').textContent();
+      assert.equal(Number(status.match(/^([\d,]+)件/)[1].replace(/,/g, '')), expected, `${name}: ${label.trim()} -> ${status}`);
+    }
+  });
+
   it('an expired job is neither found nor reachable', async () => {
     await page.goto(srv.url + '/jobs?q=' + encodeURIComponent('ゼット期限切れ'));
     assert.match(await page.getByRole('status').textContent(), /^0件/);
