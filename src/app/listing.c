@@ -374,7 +374,16 @@ list_page(req_t *r, const listing_t *l)
 			if (j == t->title_field || f->internal || f->type == F_LONGTEXT || f->type == F_MARKDOWN || f->type == F_URL ||
 			    f->type == F_EMAIL || f->type == F_IMAGE || f->type == F_LINKS)
 				continue;
-			v = field_value(r, db, row.id, f, row.fields);
+			v = NULL;
+			if (f->type == F_TERMS) {
+				/* from the index the search just used: no query per field */
+				buf_t names = BUF_INIT;
+				if (search_term_names(l->type, row.id, f->vocab, "、", &names) && names.len > 0)
+					v = tv_str(A, names.data);
+				buf_free(&names);
+			} else {
+				v = field_value(r, db, row.id, f, row.fields);
+			}
 			if (v == NULL)
 				continue;
 			pair = tv_map(A);

@@ -677,6 +677,14 @@ sx_shrink(sx_index_t *ix)
 	ix->capocc = ix->captouched = ix->capbucket = 0;
 }
 
+uint32_t
+sx_docno(const sx_index_t *ix, int64_t id)
+{
+	uint32_t d = id_get(ix, id);
+
+	return d != SX_NONE && ix->docs[d].alive ? d : SX_NONE;
+}
+
 bool
 sx_remove(sx_index_t *ix, int64_t id)
 {

@@ -122,6 +122,8 @@ bool        sx_add(sx_index_t *ix, const sx_doc_t *meta, const char *title, size
 bool        sx_append(sx_index_t *dst, const sx_index_t *src);
 /* Gives back the slack of the posting lists (after a full build). */
 void        sx_shrink(sx_index_t *ix);
+/* The living document of an entity, or SX_NONE. */
+uint32_t    sx_docno(const sx_index_t *ix, int64_t id);
 /* Marks the entity's document dead; false when it had none. */
 bool        sx_remove(sx_index_t *ix, int64_t id);
 

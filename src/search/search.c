@@ -1160,6 +1160,45 @@ done:
 	return ok;
 }
 
+bool
+search_term_names(const char *type, int64_t id, const char *vocab, const char *sep, buf_t *out)
+{
+	slot_t *sl = get_slot(type);
+	const sx_index_t *ix;
+	uint32_t d, t, n = 0;
+	uint16_t picked[256];
+	bool ok = false;
+
+	if (sl == NULL)
+		return false;
+	pthread_rwlock_rdlock(&sl->lock);
+	ix = sl->ix;
+	if (ix != NULL && (d = sx_docno(ix, id)) != SX_NONE) {
+		const uint16_t *dt = ix->doc_slots + ix->docs[d].terms_off;
+		for (t = 0; t < ix->docs[d].nterms && n < 256; t++)
+			if (dt[t] < sx_nslots(ix) && strcmp(ix->terms[dt[t]].vocab, vocab) == 0)
+				picked[n++] = dt[t];
+		/* slots are in display order (vocabulary, sort, code): sort the few picked */
+		for (t = 1; t < n; t++) {
+			uint16_t v = picked[t];
+			uint32_t j = t;
+			while (j > 0 && picked[j - 1] > v) {
+				picked[j] = picked[j - 1];
+				j--;
+			}
+			picked[j] = v;
+		}
+		for (t = 0; t < n; t++) {
+			if (t > 0)
+				buf_puts(out, sep);
+			buf_puts(out, ix->terms[picked[t]].name);
+		}
+		ok = !out->oom;
+	}
+	pthread_rwlock_unlock(&sl->lock);
+	return ok;
+}
+
 int64_t
 search_log_seq(db_t *db)
 {

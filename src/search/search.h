@@ -75,6 +75,10 @@ typedef struct search_stats {
 } search_stats_t;
 bool search_stats(const char *type, search_stats_t *st);
 
+/* Appends the names of an entity's terms of one vocabulary, joined with sep, in display order, from the
+ * type's index as the last search left it (no query). False when the index does not hold the entity. */
+bool search_term_names(const char *type, int64_t id, const char *vocab, const char *sep, buf_t *out);
+
 /* The last search_log sequence number: it changes with every write to entities, terms or
  * vocabularies, by any process (the public page cache is stamped with it). -1 on error. */
 int64_t search_log_seq(db_t *db);

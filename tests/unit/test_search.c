@@ -361,6 +361,34 @@ test_import_jsonl_and_labels(void **state)
 	assert_int_equal(import_guess_format("-", " {", 2), IMPORT_JSONL);
 }
 
+/* term names for list pages come from the index the search used, in display order */
+static void
+test_term_names(void **state)
+{
+	db_t *db = *state;
+	arena_t a;
+	search_result_t r;
+	buf_t b = BUF_INIT;
+
+	arena_init(&a, 65536, 0);
+	load_basic(db);
+	r = find(db, &a, "法人営業", false);
+	assert_int_equal(r.nids, 1);
+	assert_true(search_term_names("job", r.ids[0], "target", "、", &b));
+	assert_string_equal(b.data, "新卒、既卒");
+	buf_clear(&b);
+	assert_true(search_term_names("job", r.ids[0], "municipality", "、", &b));
+	assert_string_equal(b.data, "前橋市");
+	buf_clear(&b);
+	assert_true(search_term_names("job", r.ids[0], "area", "、", &b));
+	assert_string_equal(b.data, "中毛");  /* the municipality's ancestor */
+	buf_clear(&b);
+	assert_false(search_term_names("job", 999999, "target", "、", &b));
+	assert_false(search_term_names("nosuchtype", r.ids[0], "target", "、", &b));
+	buf_free(&b);
+	arena_free(&a);
+}
+
 static void
 test_snippet_escaped(void **state)
 {
@@ -402,6 +430,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_import_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_import_jsonl_and_labels, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_snippet_escaped, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_term_names, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("search", tests, NULL, NULL);
