@@ -1293,13 +1293,14 @@ fail:
 /* ---- snippets ---- */
 
 typedef struct stok {
-	char    *text;   /* normalised */
+	size_t   text;   /* normalised, at stoks_t.texts.data + text (not NUL-terminated) */
 	size_t   len, start, end;
 	uint32_t pos;
 } stok_t;
 
 typedef struct stoks {
 	stok_t  *t;
+	buf_t    texts;  /* every token's text back to back: one buffer, not an allocation per token */
 	size_t   n, cap;
 	uint32_t pos;
 	bool     oom;
@@ -1325,13 +1326,11 @@ snip_token(void *ctx, token_kind_t kind, const char *tok, size_t len, size_t sta
 		s->cap = c;
 	}
 	t = &s->t[s->n];
-	t->text = malloc(len + 1);
-	if (t->text == NULL) {
+	t->text = s->texts.len;
+	if (!buf_append(&s->texts, tok, len)) {
 		s->oom = true;
 		return -1;
 	}
-	memcpy(t->text, tok, len);
-	t->text[len] = '\0';
 	t->len = len;
 	t->start = start;
 	t->end = end;
@@ -1367,8 +1366,8 @@ match_at(const stoks_t *s, size_t i, const search_query_t *q, const query_word_t
 			j++;
 		for (; j < s->n && s->t[j].pos == want; j++) {
 			const stok_t *t = &s->t[j];
-			if (last_prefix ? t->len >= len && memcmp(t->text, p, len) == 0 :
-			    t->len == len && memcmp(t->text, p, len) == 0) {
+			const char *tt = s->texts.data + t->text;
+			if (last_prefix ? t->len >= len && memcmp(tt, p, len) == 0 : t->len == len && memcmp(tt, p, len) == 0) {
 				found = true;
 				break;
 			}
@@ -1501,8 +1500,7 @@ search_snippet(db_t *db, int64_t id, const char *q, int max_tokens, buf_t *html)
 	db_done(st);
 	ok = !html->oom;
 done:
-	for (i = 0; i < s.n; i++)
-		free(s.t[i].text);
+	buf_free(&s.texts);
 	free(s.t);
 	free(ranges);
 	search_query_free(&sq);
