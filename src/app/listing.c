@@ -408,14 +408,25 @@ list_page(req_t *r, const listing_t *l)
 	tv_set(A, ctx, "items", items);
 	tv_set_bool(A, ctx, "has_items", res.nids > 0);
 
-	/* filters: each facet vocabulary with the terms found (and the ones selected, even at 0) */
+	/* filters: each facet vocabulary with the terms found (and the ones selected, even at 0). The counts
+	 * of a vocabulary that is itself filtered come from the same search without that filter, so its
+	 * other terms stay offered with what ticking them would add (disjunctive facets). */
 	facets = tv_list(A);
 	for (i = 0; i < nv; i++) {
 		const schema_vocab_t *v = vocab(vocabs[i]);
 		tv_t *fv = tv_map(A), *terms = tv_list(A);
+		search_result_t own = res;
 		int nsel = 0;
-		for (j = 0; j < res.nfacets; j++) {
-			const facet_count_t *fc = &res.facets[j];
+		if (p.filters[i].ncodes > 0) {
+			search_params_t op = p;
+			op.filters[i].ncodes = 0;
+			op.page = 1;
+			op.per_page = 1;
+			if (!search_run(db, A, &op, &own))
+				own = res;
+		}
+		for (j = 0; j < own.nfacets; j++) {
+			const facet_count_t *fc = &own.facets[j];
 			tv_t *term;
 			if (strcmp(fc->vocab, vocabs[i]) != 0)
 				continue;
@@ -434,8 +445,8 @@ list_page(req_t *r, const listing_t *l)
 			/* a selected code with no result left is still shown, so it can be unticked */
 			int k;
 			bool listed = false;
-			for (k = 0; k < res.nfacets; k++)
-				if (strcmp(res.facets[k].vocab, vocabs[i]) == 0 && strcmp(res.facets[k].code, p.filters[i].codes[j]) == 0)
+			for (k = 0; k < own.nfacets; k++)
+				if (strcmp(own.facets[k].vocab, vocabs[i]) == 0 && strcmp(own.facets[k].code, p.filters[i].codes[j]) == 0)
 					listed = true;
 			if (!listed) {
 				tv_t *term = tv_map(A);

@@ -81,6 +81,9 @@ describe('job, company and internship pages', () => {
     assert.equal(await page.getByRole('link', { name: 'ゼット事務スタッフ' }).count(), 1);
     assert.equal(await page.getByRole('link', { name: 'ゼット営業スタッフ' }).count(), 0);
     assert.ok(await page.getByRole('checkbox', { name: /パート・アルバイト/ }).isChecked(), 'the filter stays ticked');
+    // the other employment types stay offered with what they would add (disjunctive counts)
+    assert.equal(await page.getByRole('checkbox', { name: /正社員 \(1\)/ }).count(), 1);
+    assert.ok(!(await page.getByRole('checkbox', { name: /正社員/ }).isChecked()));
     // the same URL opened afresh gives the same page
     const again = await browser.newPage();
     await again.goto(page.url());
