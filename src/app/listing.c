@@ -7,6 +7,7 @@
  * period; anything else answers 404.
  */
 #include "app/web.h"
+#include "content/entity.h"
 #include "content/schema.h"
 #include "core/config.h"
 #include "core/jtime.h"
@@ -258,8 +259,7 @@ free_row(row_t *row)
 static bool
 public_now(const row_t *row, int64_t now)
 {
-	return strcmp(row->status, "published") == 0 && (row->listing_start == 0 || row->listing_start <= now) &&
-	    (row->listing_end == 0 || row->listing_end > now);
+	return entity_public(row->status, row->listing_start, row->listing_end, now);
 }
 
 /* The first max characters of s (a meta description), with an ellipsis when cut; newlines as spaces. */
@@ -822,8 +822,7 @@ detail_page(req_t *r, const listing_t *l)
 	if (strcmp(l->type, "company") != 0) {
 		json_t *cn = json_object_get(row.fields, "company_name");
 		if (json_is_string(cn)) {
-			db_stmt_t *st = db_prepare(db, "SELECT id FROM entities WHERE type = 'company' AND title = ? AND status = 'published' "
-			    "AND (listing_start IS NULL OR listing_start <= ?) AND (listing_end IS NULL OR listing_end > ?) LIMIT 1");
+			db_stmt_t *st = db_prepare(db, "SELECT id FROM entities WHERE type = 'company' AND title = ? AND " ENTITY_PUBLIC_SQL " LIMIT 1");
 			if (st != NULL) {
 				int64_t now = jtime_now();
 				db_bind_str(st, 1, json_string_value(cn));
@@ -981,8 +980,7 @@ page_home(req_t *r)
 	}
 	/* banners in their display order (表示順) */
 	banners = tv_list(A);
-	st = db_prepare(db, "SELECT title, json_extract(fields, '$.link_url') FROM entities WHERE type = 'banner' AND status = 'published' "
-	    "AND (listing_start IS NULL OR listing_start <= ?) AND (listing_end IS NULL OR listing_end > ?) "
+	st = db_prepare(db, "SELECT title, json_extract(fields, '$.link_url') FROM entities WHERE type = 'banner' AND " ENTITY_PUBLIC_SQL " "
 	    "ORDER BY json_extract(fields, '$.sort_order'), id LIMIT 24");
 	if (st != NULL) {
 		db_bind_i64(st, 1, now);

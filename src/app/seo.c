@@ -4,6 +4,7 @@
  * at most SITEMAP_CHUNK URLs (the protocol allows 50,000) listed by /sitemap.xml.
  */
 #include "app/web.h"
+#include "content/entity.h"
 #include "core/config.h"
 #include "core/jtime.h"
 #include "db/db.h"
@@ -85,8 +86,7 @@ xml_end(req_t *r, const char *root)
 static int64_t
 visible_count(db_t *db, const char *type, int64_t now)
 {
-	db_stmt_t *st = db_prepare(db, "SELECT COUNT(*) FROM entities WHERE type = ? AND status = 'published' "
-	    "AND (listing_start IS NULL OR listing_start <= ?) AND (listing_end IS NULL OR listing_end > ?)");
+	db_stmt_t *st = db_prepare(db, "SELECT COUNT(*) FROM entities WHERE type = ? AND " ENTITY_PUBLIC_SQL);
 	int64_t n = -1;
 
 	if (st == NULL)
@@ -152,7 +152,7 @@ page_sitemap(req_t *r)
 			xml_loc(r, "url", web_abs(r, pages[i]), 0);
 		/* fixed pages by their URL name */
 		st = db_prepare(db, "SELECT json_extract(fields, '$.slug'), updated_at FROM entities WHERE type = 'page' "
-		    "AND status = 'published' AND (listing_start IS NULL OR listing_start <= ?) AND (listing_end IS NULL OR listing_end > ?) "
+		    "AND " ENTITY_PUBLIC_SQL " "
 		    "ORDER BY id");
 		if (st != NULL) {
 			db_bind_i64(st, 1, now);
@@ -180,8 +180,7 @@ page_sitemap(req_t *r)
 			break;
 	if (i == sizeof(sitemap_types) / sizeof(sitemap_types[0]))
 		goto not_found;
-	st = db_prepare(db, "SELECT id, updated_at FROM entities WHERE type = ? AND status = 'published' "
-	    "AND (listing_start IS NULL OR listing_start <= ?) AND (listing_end IS NULL OR listing_end > ?) "
+	st = db_prepare(db, "SELECT id, updated_at FROM entities WHERE type = ? AND " ENTITY_PUBLIC_SQL " "
 	    "ORDER BY id LIMIT ? OFFSET ?");
 	if (st == NULL) {
 		web_error(r, 500, NULL);

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #define ENTITY_MAX_TERMS     64   /* term links of one entity, ancestors included */
 #define ENTITY_MAX_VALUES    32   /* values in one terms field */
@@ -20,6 +21,17 @@
 #define ENTITY_MAX_IMAGE_NAME 200 /* bytes of an image reference */
 #define ENTITY_MAX_LINKS     20   /* lines of a links field */
 #define ENTITY_MAX_LINK_LABEL 100 /* characters of one link's label */
+
+/* What the public may see (issue 3 item 3; G23, G24): published, and now inside the listing period. The
+ * SQL form takes two parameters, both bound to now; search.c applies the same rule to its index. */
+#define ENTITY_PUBLIC_SQL \
+	"status = 'published' AND (listing_start IS NULL OR listing_start <= ?) AND (listing_end IS NULL OR listing_end > ?)"
+static inline bool
+entity_public(const char *status, int64_t listing_start, int64_t listing_end, int64_t now)
+{
+	return status != NULL && strcmp(status, "published") == 0 && (listing_start == 0 || listing_start <= now) &&
+	    (listing_end == 0 || listing_end > now);
+}
 
 /* Raw input, as text. Terms fields list codes or names separated by '|' (or '、'). */
 typedef struct entity_draft {

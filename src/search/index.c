@@ -94,9 +94,8 @@ get_varint(const uint8_t **pp)
 
 #define NOPOS 0x80000000u  /* an occurrence flag: counted, but its position is not stored */
 
-/* The first code point of a UTF-8 token (tokens are valid UTF-8). */
-static uint32_t
-first_cp(const char *s, size_t n)
+uint32_t
+sx_first_cp(const char *s, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)s;
 
@@ -368,7 +367,7 @@ intern(sx_index_t *ix, const char *tok, size_t len, uint8_t kind)
 	ix->keys_len += len;
 	ix->ntoks++;
 	ix->tok_table[h] = id + 1;
-	if (kind != TOKEN_WORD && !first_put(ix, first_cp(tok, len), id))
+	if (kind != TOKEN_WORD && !first_put(ix, sx_first_cp(tok, len), id))
 		return SX_NONE;
 	if ((uint64_t)ix->ntoks * 2 > (uint64_t)ix->tok_mask + 1 && !rehash_tokens(ix))
 		return SX_NONE;

@@ -129,6 +129,8 @@ bool        sx_remove(sx_index_t *ix, int64_t id);
 
 /* A token's index, SX_NONE when no document has it. */
 uint32_t    sx_lookup(const sx_index_t *ix, const char *tok, size_t len);
+/* The first code point of a UTF-8 token (tokens are valid UTF-8); 0 for an empty one. */
+uint32_t    sx_first_cp(const char *s, size_t n);
 /* The first token beginning with the CJK code point cp (then follow next_first); SX_NONE if none. */
 uint32_t    sx_first(const sx_index_t *ix, uint32_t cp);
 /* Slots of terms in doc_slots: 0 .. sx_nslots - 1 are terms, sx_nslots itself stands for "unknown";

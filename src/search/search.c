@@ -651,22 +651,6 @@ done:
 	return ok;
 }
 
-/* The first code point of a UTF-8 string. */
-static uint32_t
-utf8_first(const char *s)
-{
-	const unsigned char *u = (const unsigned char *)s;
-
-	if (u[0] < 0x80)
-		return u[0];
-	if ((u[0] & 0xe0) == 0xc0)
-		return ((uint32_t)(u[0] & 0x1f) << 6) | (u[1] & 0x3f);
-	if ((u[0] & 0xf0) == 0xe0)
-		return ((uint32_t)(u[0] & 0x0f) << 12) | ((uint32_t)(u[1] & 0x3f) << 6) | (u[2] & 0x3f);
-	return ((uint32_t)(u[0] & 0x07) << 18) | ((uint32_t)(u[1] & 0x3f) << 12) | ((uint32_t)(u[2] & 0x3f) << 6) |
-	    (u[3] & 0x3f);
-}
-
 /* The tokens whose text begins with the bytes of p (a one-character word: FTS5's prefix rule, so "ア"
  * also covers ア with a combining mark); only unigrams when unigrams_only. malloc'd; NULL when none
  * (or no memory: *oom). */
@@ -676,7 +660,7 @@ prefix_members(const sx_index_t *ix, const char *p, size_t len, bool unigrams_on
 	uint32_t t, *m = NULL, cap = 0;
 
 	*n = 0;
-	for (t = sx_first(ix, utf8_first(p)); t != SX_NONE; t = ix->toks[t].next_first) {
+	for (t = sx_first(ix, sx_first_cp(p, len)); t != SX_NONE; t = ix->toks[t].next_first) {
 		const sx_token_t *k = &ix->toks[t];
 		if (k->klen < len || memcmp(ix->keys + k->key, p, len) != 0)
 			continue;
