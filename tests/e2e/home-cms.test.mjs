@@ -1,5 +1,5 @@
 // home-cms.test.mjs - the top page and the CMS sections of the Gunma site with the demo data (issue 4
-// item 4; G10, G20, G40-G45): news first, a search box that leads to job offers, featured offers,
+// item 4; G10, G20, G40-G45, G80, G93): news first, a search box that leads to job offers, featured offers,
 // upcoming events, links to the guides and CMS lists; news, events, projects, tips, columns and fixed
 // pages open and pass axe; Markdown is rendered safely under the page's one <h1>.
 import { describe, it, before, after } from 'node:test';
@@ -31,6 +31,10 @@ describe('top page and CMS sections', () => {
     const news = page.getByRole('region', { name: '新着情報' }).getByRole('listitem');
     assert.ok(await news.count() >= 3, 'several news items');
     assert.ok(await page.getByRole('region', { name: '新着の求人情報' }).getByRole('link').count() >= 4);
+    // G80: the banners (external links managed by staff) in their display order
+    const banners = page.getByRole('region', { name: '関連リンク' }).getByRole('link');
+    assert.ok(await banners.count() >= 3, 'the visible demo banners are linked');
+    assert.match(await banners.first().getAttribute('href'), /^https:\/\//);
     await assertAccessible(page, 'top page');
     await assertReflows(page, 'top page at 390 px');
     await page.getByLabel('求人情報をキーワードで探す').fill('営業');
@@ -53,7 +57,17 @@ describe('top page and CMS sections', () => {
     assert.equal(res.status(), 404);
   });
 
-  it('news, events, projects, tips and columns have lists and detail pages', async () => {
+  it('G93: pages are UTF-8 and carry no private-use (外字) or replacement characters', async () => {
+    for (const path of ['/', '/jobs', '/companies', '/internships', '/news', '/events', '/pages/for-job-seekers']) {
+      const res = await fetch(srv.url + path);
+      assert.equal(res.headers.get('content-type'), 'text/html; charset=utf-8', path);
+      const html = await res.text();
+      assert.ok(!/[\uE000-\uF8FF\uFFFD]/u.test(html), path + ': no 外字 or mojibake');
+      assert.match(html, /<meta charset="utf-8">/);
+    }
+  });
+
+  it('news (G40), events (G41), projects (G42), tips (G43) and columns (G44) have lists and detail pages', async () => {
     for (const [path, heading] of [['/news', '新着情報一覧'], ['/events', 'イベント情報一覧'], ['/projects', '県の実施事業一覧'],
       ['/tips', '企業向けお役立ち情報一覧'], ['/columns', 'コラム一覧']]) {
       await page.goto(srv.url + path);

@@ -1,5 +1,5 @@
-// listings.test.mjs - the public list and detail pages (issue 4 item 4; G30-G35): a visitor on a phone
-// finds a job by keyword and by a facet, opens it, reads its fields, follows it to the company and sees
+// listings.test.mjs - the public list and detail pages (issue 4 items 4, 5 and 8; G30-G35, G87, B02): a
+// visitor on a phone finds a job by keyword and by a facet, opens it, reads its fields, follows it to the company and sees
 // the disclaimer (G32); an expired job is neither found nor reachable; zero axe violations; reflow at 320 px.
 // The data is imported by another process while the server runs: the server's index must follow it.
 import { describe, it, before, after } from 'node:test';
@@ -129,7 +129,7 @@ describe('job, company and internship pages', () => {
     assert.equal(bad.status(), 404);
   });
 
-  it('job pages carry JobPosting JSON-LD, canonical and Open Graph tags; robots.txt and sitemaps list public pages', async () => {
+  it('B02, G87: job pages carry JobPosting JSON-LD, canonical and Open Graph tags; robots.txt and sitemaps list public pages', async () => {
     await page.goto(srv.url + '/jobs?q=' + encodeURIComponent('ゼット営業スタッフ'));
     await page.getByRole('link', { name: 'ゼット営業スタッフ' }).click();
     await page.getByRole('heading', { level: 1, name: 'ゼット営業スタッフ' }).waitFor();
