@@ -90,7 +90,7 @@ unit: $(UNITBINS)
 	@tools/run-unit.sh $(UNITBINS)
 
 asan: $(ASANBINS)
-	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 tools/run-unit.sh $(ASANBINS)
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 tools/run-unit.sh $(ASANBINS)
 
 fuzz: $(FUZZBINS)
 	@tools/run-fuzz.sh $(FUZZ_SECONDS) $(FUZZBINS)

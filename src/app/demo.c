@@ -21,6 +21,7 @@
 
 #define DEMO_SEED  0x2545f4914f6cdd1dULL
 #define DEMO_POOL  (64 * 1024)   /* bytes of text values of one entity */
+#define DEMO_PICTURES 32      /* distinct drawn pictures, shared among entities */
 #define DAY        86400
 #define JST_OFFSET (9 * 3600)
 
@@ -37,6 +38,8 @@ typedef struct gen {
 	entity_draft_t       d;
 	char                 pool[DEMO_POOL];
 	size_t               used;
+	struct { demo_picture_t kind; unsigned seed; int64_t id; } pictures[DEMO_PICTURES]; /* drawn so far */
+	size_t               npictures;
 } gen_t;
 
 /* ---- generator primitives ---- */
@@ -51,6 +54,30 @@ rnd(gen_t *g)
 	x ^= x >> 27;
 	g->rng = x;
 	return x * 0x2545f4914f6cdd1dULL;
+}
+
+static void set(gen_t *g, const char *field, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* An image field: a drawn picture (demo_images.c), or nothing when it cannot be made. */
+static void
+picture(gen_t *g, const char *field, demo_picture_t kind, unsigned seed, const char *text)
+{
+	int64_t id = 0;
+	size_t i;
+
+	for (i = 0; i < g->npictures && id == 0; i++)
+		if (g->pictures[i].kind == kind && g->pictures[i].seed == seed && kind != DEMO_PICTURE_BANNER)
+			id = g->pictures[i].id;
+	if (id == 0) {
+		id = demo_picture(g->db, kind, seed, text, g->now);
+		if (id > 0 && g->npictures < DEMO_PICTURES && kind != DEMO_PICTURE_BANNER) {
+			g->pictures[g->npictures].kind = kind;
+			g->pictures[g->npictures].seed = seed;
+			g->pictures[g->npictures++].id = id;
+		}
+	}
+	if (id > 0)
+		set(g, field, "%lld", (long long)id);
 }
 
 static int
@@ -654,8 +681,15 @@ company(gen_t *g, int ci, int *count)
 	set(g, "contact", "総務部 採用担当");
 	set(g, "phone", "%s", phone(g, ci, 0));
 	set(g, "email", "saiyo@%s.example.jp", c->slug);
-	if (ci % 3 == 0)
+	/* a few drawn pictures shared among the companies: drawing and encoding each takes a while */
+	picture(g, "photo", DEMO_PICTURE_PHOTO, (unsigned)ci % 7, NULL);
+	set(g, "photo_alt", "%sの社屋と周りの街並み（イメージ）", c->name);
+	if (ci % 4 == 0)
+		picture(g, "photo_2", DEMO_PICTURE_PHOTO, 7 + (unsigned)ci % 3, NULL);
+	if (ci % 3 == 0) {
 		set(g, "video_url", "https://video.example.jp/watch/%s", c->slug);
+		picture(g, "video_thumbnail", DEMO_PICTURE_VIDEO, (unsigned)ci % 3, "企業紹介動画");
+	}
 	set(g, "recruiter_name", "%s（総務部）", ONE_OF(g, surnames));
 	set(g, "recruiter_phone", "%s", phone(g, ci, 1));
 	set(g, "recruiter_email", "jinji@%s.example.jp", c->slug);
@@ -857,12 +891,12 @@ static const struct { const char *title, *slug, *menu, *body; } pages[] = {
 	  "このデモに掲載している企業・求人・イベントはすべて架空のものです。" },
 };
 
-static const struct { const char *title, *image, *url; } banners[] = {
-	{ "移住希望者向け 群馬県マッチングサイト", "demo/banner-matching.png", "https://matching.example.jp/" },
-	{ "ジョブカフェぐんま 利用者登録はこちら", "demo/banner-register.png", "https://jobcafe.example.jp/register" },
-	{ "群馬の企業を知る動画チャンネル", "demo/banner-video.png", "https://video.example.jp/gunma-companies" },
-	{ "ぐんまの暮らし情報", "demo/banner-life.png", "https://life.example.jp/" },
-	{ "合同企業説明会 特設ページ（終了）", "demo/banner-fair.png", "https://fair.example.jp/" },
+static const struct { const char *title, *url; } banners[] = {
+	{ "移住希望者向け 群馬県マッチングサイト", "https://matching.example.jp/" },
+	{ "ジョブカフェぐんま 利用者登録はこちら", "https://jobcafe.example.jp/register" },
+	{ "群馬の企業を知る動画チャンネル", "https://video.example.jp/gunma-companies" },
+	{ "ぐんまの暮らし情報", "https://life.example.jp/" },
+	{ "合同企業説明会 特設ページ（終了）", "https://fair.example.jp/" },
 };
 
 static void
@@ -923,7 +957,7 @@ extras(gen_t *g, int *count)
 	for (i = 0; g->ok && i < sizeof(banners) / sizeof(banners[0]); i++) {
 		begin(g, "banner");
 		set(g, "title", "%s", banners[i].title);
-		set(g, "image", "%s", banners[i].image);
+		picture(g, "image", DEMO_PICTURE_BANNER, (unsigned)i, banners[i].title);
 		set(g, "link_url", "%s", banners[i].url);
 		set(g, "sort_order", "%d", (int)(i + 1) * 10);
 		if (i + 1 == sizeof(banners) / sizeof(banners[0]))

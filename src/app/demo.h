@@ -15,4 +15,10 @@
  * message in err (nothing written). */
 bool demo_content(db_t *db, const schema_t *s, int64_t now, char *err, size_t errlen);
 
+typedef enum { DEMO_PICTURE_PHOTO, DEMO_PICTURE_VIDEO, DEMO_PICTURE_BANNER } demo_picture_t;
+
+/* A drawn picture stored through media_store (demo_images.c): its media id, or 0 when it could not be
+ * made (the demo then goes without it). text is the caption of video thumbnails and banners. */
+int64_t demo_picture(db_t *db, demo_picture_t kind, unsigned seed, const char *text, int64_t now);
+
 #endif

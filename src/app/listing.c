@@ -14,6 +14,7 @@
 #include "core/log.h"
 #include "core/str.h"
 #include "db/db.h"
+#include "media/media.h"
 #include "search/search.h"
 #include "view/markdown.h"
 
@@ -665,6 +666,68 @@ job_jsonld(req_t *r, db_t *db, const row_t *row)
 	return out;
 }
 
+/* An image field some video field of t shows as its thumbnail (it appears with the video). */
+static bool
+is_thumbnail(const schema_type_t *t, const schema_field_t *img)
+{
+	int i;
+
+	for (i = 0; i < t->nfields; i++)
+		if (t->fields[i].type == F_VIDEO && t->fields[i].thumbnail != NULL && strcmp(t->fields[i].thumbnail, img->name) == 0)
+			return true;
+	return false;
+}
+
+/* A string field of row, or NULL when absent or empty. */
+static const char *
+row_str(const row_t *row, const char *name)
+{
+	json_t *v = json_object_get(row->fields, name);
+
+	return json_is_string(v) && json_string_length(v) > 0 ? json_string_value(v) : NULL;
+}
+
+/* An image field as a <picture>: its alt text from the field "<name>_alt", else "<title>の<label>". */
+static tv_t *
+photo(req_t *r, db_t *db, const schema_type_t *t, const schema_field_t *f, const row_t *row)
+{
+	const char *ref = row_str(row, f->name), *alt;
+
+	if (ref == NULL)
+		return NULL;
+	alt = row_str(row, arena_printf(&r->arena, "%s_alt", f->name));
+	if (alt == NULL)
+		alt = arena_printf(&r->arena, "%sの%s", row->title, f->label);
+	return web_picture(r, db, ref, alt, "(min-width: 48rem) 44rem, 100vw");
+}
+
+/*
+ * A video field: a thumbnail (the field its schema names, or a plain panel) inside a link to the video.
+ * The player itself is loaded only when the visitor clicks (static/js/video.js): until then no request
+ * goes to the video site. Without JavaScript the link opens the video's own page.
+ */
+static tv_t *
+video(req_t *r, db_t *db, const schema_type_t *t, const schema_field_t *f, const row_t *row)
+{
+	arena_t *A = &r->arena;
+	const char *url = row_str(row, f->name);
+	tv_t *v = tv_map(A), *thumb;
+	char embed[256];
+
+	(void)t;
+	tv_set_str(A, v, "label", f->label);
+	tv_set_str(A, v, "url", url);
+	tv_set_str(A, v, "title", row->title);
+	if (media_video_embed(url, embed, sizeof(embed))) {
+		tv_set_str(A, v, "embed", arena_strdup(A, embed));
+		tv_set_str(A, v, "host", strstr(embed, "vimeo") != NULL ? "Vimeo" : "YouTube");
+		web_allow_video(r);
+	}
+	if (f->thumbnail != NULL && (thumb = web_picture(r, db, row_str(row, f->thumbnail), "", "(min-width: 48rem) 44rem, 100vw")) != NULL)
+		tv_set(A, v, "thumb", thumb);
+	return v;
+}
+
 static void
 detail_page(req_t *r, const listing_t *l)
 {
@@ -673,7 +736,7 @@ detail_page(req_t *r, const listing_t *l)
 	db_t *db = db_thread();
 	int64_t id;
 	row_t row;
-	tv_t *ctx, *fields;
+	tv_t *ctx, *fields, *photos;
 	int i;
 
 	if (t == NULL || db == NULL) {
@@ -699,13 +762,24 @@ detail_page(req_t *r, const listing_t *l)
 	if (row.published_at)
 		tv_set_int(A, ctx, "published_at", row.published_at);
 	fields = tv_list(A);
+	photos = tv_list(A);
 	for (i = 0; i < t->nfields; i++) {
 		const schema_field_t *f = &t->fields[i];
 		json_t *jv = json_object_get(row.fields, f->name);
 		tv_t *pair, *v;
 		size_t nl = strlen(f->name);
-		if (i == t->title_field || f->internal || f->type == F_IMAGE || (nl > 4 && strcmp(f->name + nl - 4, "_alt") == 0))
-			continue;  /* images (and their descriptions) wait for the media library of issue 6 */
+		if (i == t->title_field || f->internal || (nl > 4 && strcmp(f->name + nl - 4, "_alt") == 0))
+			continue;  /* an image's description is its alt text */
+		if (f->type == F_IMAGE) {
+			if (!is_thumbnail(t, f) && (v = photo(r, db, t, f, &row)) != NULL)
+				tv_push(A, photos, v);
+			continue;
+		}
+		if (f->type == F_VIDEO) {
+			if (json_is_string(jv) && json_string_length(jv) > 0)
+				tv_set(A, ctx, "video", video(r, db, t, f, &row));
+			continue;
+		}
 		pair = tv_map(A);
 		tv_set_str(A, pair, "label", f->label);
 		if (f->type == F_YEN && json_is_integer(jv)) {
@@ -761,6 +835,12 @@ detail_page(req_t *r, const listing_t *l)
 			tv_set_str(A, ctx, "description", cut_chars(A, json_string_value(jv), 110));
 	}
 	tv_set(A, ctx, "fields", fields);
+	if (photos->u.list.n > 0) {
+		/* the first photo is the page's picture for link previews (Open Graph) */
+		tv_set(A, ctx, "photos", photos);
+		tv_set_bool(A, ctx, "has_photos", true);
+		tv_set_str(A, ctx, "og_image", web_abs(r, tv_get(photos->u.list.items[0], "src")->u.str.s));
+	}
 	tv_set_bool(A, ctx, "is_company", strcmp(l->type, "company") == 0);
 	if (strcmp(l->type, "company") == 0) {
 		/* its open job offers and internships */
@@ -980,8 +1060,8 @@ page_home(req_t *r)
 	}
 	/* banners in their display order (表示順) */
 	banners = tv_list(A);
-	st = db_prepare(db, "SELECT title, json_extract(fields, '$.link_url') FROM entities WHERE type = 'banner' AND " ENTITY_PUBLIC_SQL " "
-	    "ORDER BY json_extract(fields, '$.sort_order'), id LIMIT 24");
+	st = db_prepare(db, "SELECT title, json_extract(fields, '$.link_url'), json_extract(fields, '$.image') FROM entities "
+	    "WHERE type = 'banner' AND " ENTITY_PUBLIC_SQL " ORDER BY json_extract(fields, '$.sort_order'), id LIMIT 24");
 	if (st != NULL) {
 		db_bind_i64(st, 1, now);
 		db_bind_i64(st, 2, now);
@@ -989,9 +1069,17 @@ page_home(req_t *r)
 			tv_t *b = tv_map(A);
 			tv_set_str(A, b, "title", db_col_text(st, 0));
 			tv_set_str(A, b, "url", db_col_text(st, 1));
+			tv_set_str(A, b, "image", db_col_text(st, 2));
 			tv_push(A, banners, b);
 		}
 		db_done(st);
+		/* their images, once the rows are read (the banner's title is the image's alt text) */
+		for (i = 0; i < banners->u.list.n; i++) {
+			tv_t *b = banners->u.list.items[i], *pic;
+			pic = web_picture(r, db, tv_get(b, "image")->u.str.s, tv_get(b, "title")->u.str.s, "(min-width: 40rem) 20rem, 100vw");
+			if (pic != NULL)
+				tv_set(A, b, "picture", pic);
+		}
 	}
 	tv_set(A, ctx, "banners", banners);
 	if (config.site_migration_url[0] != '\0')

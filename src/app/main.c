@@ -13,6 +13,7 @@
 #include "http/http.h"
 #include "jobs/jobs.h"
 #include "content/import.h"
+#include "media/media.h"
 #include "content/schema.h"
 #include "search/search.h"
 
@@ -39,7 +40,8 @@ static const char usage[] =
     "  tsunagu audit verify [--data DIR]\n"
     "  tsunagu import [--data DIR] [--site NAME] --type TYPE [--skip-bad] FILE   (CSV or JSON Lines file)\n"
     "  tsunagu search [--data DIR] [--site NAME] --type TYPE [--facet VOCAB=CODE ...] [--sort relevance|newest|deadline]\n"
-    "                 [--staff] [--page N] [QUERY]\n";
+    "                 [--staff] [--page N] [QUERY]\n"
+    "  tsunagu media add [--data DIR] FILE...   (JPEG, PNG, WebP or GIF; prints: id, key, width x height)\n";
 
 struct opts {
 	const char *config_file;
@@ -258,6 +260,40 @@ cmd_import(db_t *db, const struct opts *o)
 	schema_free(s);
 	munmap(data, len);
 	return ok ? 0 : 1;
+}
+
+/* Stores images from files named on the command line (an operator's own files, never a request's). */
+static int
+cmd_media_add(db_t *db, const struct opts *o)
+{
+	int i, rc = 0;
+
+	if (o->nargs < 1) {
+		fprintf(stderr, "tsunagu: media add needs at least one FILE\n%s", usage);
+		return 2;
+	}
+	for (i = 0; i < o->nargs; i++) {
+		char err[256];
+		size_t len;
+		int64_t id;
+		media_info_t mi;
+		char *data = read_input(o->args[i], &len);
+		const char *base = strrchr(o->args[i], '/');
+		if (data == NULL) {
+			fprintf(stderr, "tsunagu: cannot read %s (a non-empty regular file is needed)\n", o->args[i]);
+			rc = 1;
+			continue;
+		}
+		if (media_store(db, data, len, base ? base + 1 : o->args[i], 0, jtime_now(), &id, err, sizeof(err)) &&
+		    media_info(db, id, &mi)) {
+			printf("%lld\t%s\t%dx%d\n", (long long)id, mi.key, mi.width, mi.height);
+		} else {
+			fprintf(stderr, "%s: %s\n", o->args[i], err);
+			rc = 1;
+		}
+		munmap(data, len);
+	}
+	return rc;
 }
 
 static int
@@ -538,7 +574,7 @@ main(int argc, char **argv)
 	const char *cmd;
 	int start = 2, rc;
 	db_t *db;
-	enum { SERVE, MIGRATE, SEED, USER_ADD, AUDIT_VERIFY, IMPORT, SEARCH } which;
+	enum { SERVE, MIGRATE, SEED, USER_ADD, AUDIT_VERIFY, IMPORT, SEARCH, MEDIA_ADD } which;
 
 	memset(&o, 0, sizeof(o));
 	if (argc < 2) {
@@ -552,6 +588,7 @@ main(int argc, char **argv)
 	else if (strcmp(cmd, "user") == 0 && argc > 2 && strcmp(argv[2], "add") == 0) { which = USER_ADD; start = 3; }
 	else if (strcmp(cmd, "audit") == 0 && argc > 2 && strcmp(argv[2], "verify") == 0) { which = AUDIT_VERIFY; start = 3; }
 	else if (strcmp(cmd, "import") == 0) which = IMPORT;
+	else if (strcmp(cmd, "media") == 0 && argc > 2 && strcmp(argv[2], "add") == 0) { which = MEDIA_ADD; start = 3; }
 	else if (strcmp(cmd, "search") == 0) which = SEARCH;
 	else if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0) { fputs(usage, stdout); return 0; }
 	else {
@@ -560,7 +597,7 @@ main(int argc, char **argv)
 	}
 	if (parse_opts(argc, argv, start, &o) != 0)
 		return 2;
-	if (o.nargs > 0 && which != IMPORT && which != SEARCH) {
+	if (o.nargs > 0 && which != IMPORT && which != SEARCH && which != MEDIA_ADD) {
 		fprintf(stderr, "tsunagu: unexpected argument %s\n%s", o.args[0], usage);
 		return 2;
 	}
@@ -587,6 +624,7 @@ main(int argc, char **argv)
 	case USER_ADD: rc = cmd_user_add(db, &o); break;
 	case AUDIT_VERIFY: rc = cmd_audit_verify(db); break;
 	case IMPORT: rc = cmd_import(db, &o); break;
+	case MEDIA_ADD: rc = cmd_media_add(db, &o); break;
 	case SEARCH: rc = cmd_search(db, &o); break;
 	default: rc = 2;
 	}

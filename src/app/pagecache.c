@@ -15,6 +15,7 @@ typedef struct entry {
 	char         *body, *gz;
 	size_t        len, gzlen;
 	int64_t       seq, expires;
+	const char   *csp;          /* the page's Content-Security-Policy (static; NULL: the default) */
 } entry_t;
 
 static pthread_rwlock_t lock = PTHREAD_RWLOCK_INITIALIZER;
@@ -89,6 +90,7 @@ pagecache_serve(req_t *r, int64_t seq, int64_t now)
 		r->content_encoding = body == e->gz ? "gzip" : NULL;
 		r->content_type = "text/html; charset=utf-8";
 		r->status = 200;
+		r->csp = e->csp;
 		served = true;
 		break;
 	}
@@ -119,6 +121,7 @@ pagecache_store(req_t *r, int64_t seq, int64_t now)
 	if (!http_gzip(r->out.data, r->out.len, &e->gz, &e->gzlen))
 		e->gz = NULL;
 	e->seq = seq;
+	e->csp = r->csp;  /* one of web.c's static policies */
 	e->expires = now + PAGECACHE_TTL_S;
 	b = bucket_of(e->key);
 	pthread_rwlock_wrlock(&lock);

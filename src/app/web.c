@@ -52,6 +52,7 @@ static const route_t routes[] = {
 	{ M_GET, "/columns/:id", ROLE_ANY, page_column },
 	{ M_GET, "/pages/:slug", ROLE_ANY, page_fixed },
 	{ M_GET, "/static/*", ROLE_ANY, static_serve },
+	{ M_GET, "/media/:file", ROLE_ANY, page_media },
 };
 
 static bool web_before(req_t *r, bool routed);
@@ -202,10 +203,8 @@ web_before(req_t *r, bool routed)
 		db = db_thread();
 		if (db != NULL && (a->cache_seq = search_log_seq(db)) >= 0) {
 			a->cache_ok = true;
-			if (pagecache_serve(r, a->cache_seq, jtime_now())) {
-				r->csp = site_csp();
-				return false;  /* answered */
-			}
+			if (pagecache_serve(r, a->cache_seq, jtime_now()))
+				return false;  /* answered, with the CSP the page was rendered with */
 		}
 	}
 	if (r->method == M_GET || r->method == M_HEAD || !routed)
@@ -313,12 +312,25 @@ ga_id_ok(const char *id)
 	"img-src 'self' data: https://*.google-analytics.com https://*.googletagmanager.com; font-src 'self'; " \
 	"connect-src 'self' https://*.google-analytics.com https://*.analytics.google.com https://*.googletagmanager.com; " \
 	"object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+/* ... and on a page with a video, the two players it may load after a click (picture.c web_video) */
+#define CSP_FRAMES "; frame-src https://www.youtube-nocookie.com https://player.vimeo.com"
+
+static const char *const csps[2][2] = {
+	{ NULL, HTTP_CSP_DEFAULT CSP_FRAMES },
+	{ CSP_WITH_GA, CSP_WITH_GA CSP_FRAMES },
+};
 
 /* The CSP of this site's pages: the default one unless Google Analytics is set (NULL: the default). */
 static const char *
 site_csp(void)
 {
-	return config.site_ga_id[0] != '\0' && ga_id_ok(config.site_ga_id) ? CSP_WITH_GA : NULL;
+	return csps[config.site_ga_id[0] != '\0' && ga_id_ok(config.site_ga_id)][0];
+}
+
+void
+web_allow_video(req_t *r)
+{
+	r->csp = csps[config.site_ga_id[0] != '\0' && ga_id_ok(config.site_ga_id)][1];
 }
 
 tv_t *

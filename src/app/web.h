@@ -58,6 +58,14 @@ void page_password(req_t *r);
 void page_password_post(req_t *r);
 void page_health(req_t *r);
 
+/* images (picture.c): /media/<key>-<width>.<fmt>, and a <picture> value for templates/partials/picture.html
+ * from an image field's value (NULL when it names no stored image) */
+void  page_media(req_t *r);
+/* This page may embed a video player once the visitor asks for it (widens the CSP's frame-src). */
+void  web_allow_video(req_t *r);
+struct db;
+tv_t *web_picture(req_t *r, struct db *db, const char *ref, const char *alt, const char *sizes);
+
 /* search engines (seo.c): an absolute URL of this site for path (config base_url) */
 const char *web_abs(req_t *r, const char *path);
 void page_robots(req_t *r);

@@ -2,6 +2,7 @@
 #include "content/entity.h"
 #include "core/jtime.h"
 #include "core/str.h"
+#include "media/media.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -350,18 +351,24 @@ url_ok(const char *v, size_t n)
 	    strcspn(v, " \"<>\\^`{|}") >= n;
 }
 
-/* An uploaded image's reference: a relative name of [A-Za-z0-9_./-], never "..", never from the root. */
+/* An image field holds the id of a stored image (media.h); with a database, it must exist. */
 static bool
-image_ok(const char *v, size_t n)
+image_ok(db_t *db, const char *v, size_t n)
 {
-	size_t i;
+	int64_t id;
+	db_stmt_t *st;
+	bool found;
 
-	if (n == 0 || n > ENTITY_MAX_IMAGE_NAME || v[0] == '/' || strstr(v, "..") != NULL)
+	if (!media_ref_parse(v, n, &id))
 		return false;
-	for (i = 0; i < n; i++)
-		if (!isalnum((unsigned char)v[i]) && !strchr("_./-", v[i]))
-			return false;
-	return true;
+	if (db == NULL)
+		return true;
+	if ((st = db_prepare(db, "SELECT 1 FROM media WHERE id = ?")) == NULL)
+		return false;
+	db_bind_i64(st, 1, id);
+	found = db_step(st) == DB_ROW;
+	db_done(st);
+	return found;
 }
 
 /* Links: one "label|URL" per line (blank lines skipped), kept as [{"label":…,"url":…}]. */
@@ -511,6 +518,7 @@ check_value(db_t *db, const entity_terms_t *tc, const schema_field_t *f, const c
 			e->deadline = num + 86400 - 1; /* the end of that day in JST */
 		return true;
 	case F_URL:
+	case F_VIDEO:
 		if (!url_ok(v, n)) {
 			add_error(errors, f, "は http:// または https:// で始まるURLを入力してください。");
 			return false;
@@ -555,10 +563,8 @@ check_value(db_t *db, const entity_terms_t *tc, const schema_field_t *f, const c
 		}
 		return true;
 	case F_IMAGE:
-		if (!image_ok(v, n)) {
-			snprintf(msg, sizeof(msg), "は半角英数字と「_ . / -」だけの名前（%d文字以内）で指定してください。",
-			    ENTITY_MAX_IMAGE_NAME);
-			add_error(errors, f, msg);
+		if (!image_ok(db, v, n)) {
+			add_error(errors, f, "は登録済みの画像を選んでください。");
 			return false;
 		}
 		json_key(fields, f->name);

@@ -18,7 +18,6 @@
 #define ENTITY_DEFAULT_TEXT  200  /* characters, when the schema sets no max */
 #define ENTITY_DEFAULT_LONG  8000
 #define ENTITY_DEFAULT_MARKDOWN 20000
-#define ENTITY_MAX_IMAGE_NAME 200 /* bytes of an image reference */
 #define ENTITY_MAX_LINKS     20   /* lines of a links field */
 #define ENTITY_MAX_LINK_LABEL 100 /* characters of one link's label */
 

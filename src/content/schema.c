@@ -14,7 +14,7 @@
 static const struct { const char *name; field_type_t type; } field_types[] = {
 	{ "text", F_TEXT }, { "longtext", F_LONGTEXT }, { "number", F_NUMBER }, { "yen", F_YEN },
 	{ "date", F_DATE }, { "url", F_URL }, { "email", F_EMAIL }, { "phone", F_PHONE },
-	{ "boolean", F_BOOLEAN }, { "terms", F_TERMS }, { "image", F_IMAGE }, { "markdown", F_MARKDOWN },
+	{ "boolean", F_BOOLEAN }, { "terms", F_TERMS }, { "image", F_IMAGE }, { "markdown", F_MARKDOWN }, { "video", F_VIDEO },
 	{ "links", F_LINKS },
 };
 
@@ -95,6 +95,7 @@ load_field(schema_field_t *f, json_t *jf, const char *tname, char *err, size_t e
 	f->label = dup_str(jf, "label", name);
 	f->label_en = dup_str(jf, "label_en", name);
 	f->vocab = dup_str(jf, "vocab", NULL);
+	f->thumbnail = dup_str(jf, "thumbnail", NULL);
 	if (!flag(jf, "required", false, &f->required) || !flag(jf, "searchable", false, &f->searchable) ||
 	    !flag(jf, "internal", false, &f->internal) || !flag(jf, "csv", true, &f->csv) ||
 	    !flag(jf, "print", !f->internal, &f->print)) {
@@ -117,6 +118,26 @@ load_field(schema_field_t *f, json_t *jf, const char *tname, char *err, size_t e
 		return false;
 	}
 	return f->name && f->label && f->label_en;
+}
+
+/* A video field's thumbnail names an image field of the same type. */
+static bool
+thumbnails_ok(const schema_type_t *t, char *err, size_t errlen)
+{
+	int i, k;
+
+	for (i = 0; i < t->nfields; i++) {
+		const schema_field_t *f = &t->fields[i];
+		if (f->thumbnail == NULL)
+			continue;
+		k = schema_field_index(t, f->thumbnail);
+		if (f->type != F_VIDEO || k < 0 || t->fields[k].type != F_IMAGE) {
+			str_errf(err, errlen, "type %s, field %s: thumbnail must name an image field of a video field", t->name,
+			    f->name);
+			return false;
+		}
+	}
+	return true;
 }
 
 schema_t *
@@ -200,6 +221,8 @@ schema_load(const char *root, const char *site, char *err, size_t errlen)
 			}
 			t->nfields++;
 		}
+		if (!thumbnails_ok(t, err, errlen))
+			goto fail;
 		t->title_field = title ? schema_field_index(t, title) : -1;
 		t->deadline_field = deadline ? schema_field_index(t, deadline) : -1;
 		if (t->title_field < 0 || t->fields[t->title_field].type != F_TEXT) {
@@ -234,6 +257,7 @@ schema_free(schema_t *s)
 			free(t->fields[j].label);
 			free(t->fields[j].label_en);
 			free(t->fields[j].vocab);
+			free(t->fields[j].thumbnail);
 		}
 		free(t->name);
 		free(t->label);

@@ -31,7 +31,7 @@
 
 typedef enum {
 	F_TEXT, F_LONGTEXT, F_NUMBER, F_YEN, F_DATE, F_URL, F_EMAIL, F_PHONE, F_BOOLEAN, F_TERMS,
-	F_IMAGE, F_MARKDOWN, F_LINKS,
+	F_IMAGE, F_MARKDOWN, F_LINKS, F_VIDEO,
 } field_type_t;
 
 typedef struct schema_field {
@@ -40,6 +40,7 @@ typedef struct schema_field {
 	char        *label;
 	char        *label_en;
 	char        *vocab;      /* F_TERMS */
+	char        *thumbnail;  /* F_VIDEO: the image field shown until the player is asked for */
 	int          max;        /* characters; 0 = the type's default */
 	bool         required;
 	bool         searchable;
