@@ -1,4 +1,4 @@
-/* main.c - the tsunagu command: serve, migrate, seed, user, audit. */
+/* main.c - the tsunagu command: serve, migrate, seed, user, audit, import, search, tick. */
 #include "app/web.h"
 #include "app/seed.h"
 #include "auth/account.h"
@@ -12,6 +12,7 @@
 #include "db/db.h"
 #include "http/http.h"
 #include "jobs/jobs.h"
+#include "mail/mail.h"
 #include "content/import.h"
 #include "media/media.h"
 #include "content/schema.h"
@@ -29,6 +30,7 @@
 #include <unistd.h>
 
 #define PEM_MAX (64 * 1024)
+#define TICK_MAIL_MAX 100000 /* bounds one tick; each message is tried at most once per tick anyway */
 
 static const char usage[] =
     "usage:\n"
@@ -41,7 +43,8 @@ static const char usage[] =
     "  tsunagu import [--data DIR] [--site NAME] --type TYPE [--skip-bad] FILE   (CSV or JSON Lines file)\n"
     "  tsunagu search [--data DIR] [--site NAME] --type TYPE [--facet VOCAB=CODE ...] [--sort relevance|newest|deadline]\n"
     "                 [--staff] [--page N] [QUERY]\n"
-    "  tsunagu media add [--data DIR] FILE...   (JPEG, PNG, WebP or GIF; prints: id, key, width x height)\n";
+    "  tsunagu media add [--data DIR] FILE...   (JPEG, PNG, WebP or GIF; prints: id, key, width x height)\n"
+    "  tsunagu tick [--data DIR] [--config FILE]   (one round of due work: sends queued mail)\n";
 
 struct opts {
 	const char *config_file;
@@ -460,6 +463,26 @@ cmd_audit_verify(db_t *db)
 	return 1;
 }
 
+/* One round of the work the server's threads do on a schedule, for hosts that run it from cron or a
+ * systemd timer instead (or as well: claims keep two senders from sending the same message). */
+static int
+cmd_tick(db_t *db)
+{
+	char why[256];
+	mail_round_t r;
+
+	if (!mail_configured(&config, why, sizeof(why))) {
+		printf("tick: mail not sent (%s); %lld queued\n", why, (long long)mail_count(db, "queued"));
+		return 0;
+	}
+	if (mail_send_due(db, &config, jtime_now(), TICK_MAIL_MAX, &r) < 0) {
+		fprintf(stderr, "tsunagu: the outbox could not be read or updated\n");
+		return 1;
+	}
+	printf("tick: mail %d sent, %d to retry, %d failed\n", r.sent, r.retried, r.failed);
+	return 0;
+}
+
 static char *
 read_pem(const char *path)
 {
@@ -553,9 +576,12 @@ cmd_serve(db_t *db)
 		schema_free(s);
 		if (!jobs_start(&jp))
 			log_error("jobs: cannot start the housekeeping thread");
+		if (!mail_sender_start(&config))
+			log_error("mail: cannot start the sender thread; mail stays queued");
 	}
 	log_info("serving site %s (%s) from %s", config.site, config.site_name, config.data_dir);
 	server_wait(30);
+	mail_sender_stop();
 	jobs_stop();
 	search_reset();
 	web_free();
@@ -574,7 +600,7 @@ main(int argc, char **argv)
 	const char *cmd;
 	int start = 2, rc;
 	db_t *db;
-	enum { SERVE, MIGRATE, SEED, USER_ADD, AUDIT_VERIFY, IMPORT, SEARCH, MEDIA_ADD } which;
+	enum { SERVE, MIGRATE, SEED, USER_ADD, AUDIT_VERIFY, IMPORT, SEARCH, MEDIA_ADD, TICK } which;
 
 	memset(&o, 0, sizeof(o));
 	if (argc < 2) {
@@ -590,6 +616,7 @@ main(int argc, char **argv)
 	else if (strcmp(cmd, "import") == 0) which = IMPORT;
 	else if (strcmp(cmd, "media") == 0 && argc > 2 && strcmp(argv[2], "add") == 0) { which = MEDIA_ADD; start = 3; }
 	else if (strcmp(cmd, "search") == 0) which = SEARCH;
+	else if (strcmp(cmd, "tick") == 0) which = TICK;
 	else if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0) { fputs(usage, stdout); return 0; }
 	else {
 		fprintf(stderr, "tsunagu: unknown command %s\n%s", cmd, usage);
@@ -626,6 +653,7 @@ main(int argc, char **argv)
 	case IMPORT: rc = cmd_import(db, &o); break;
 	case MEDIA_ADD: rc = cmd_media_add(db, &o); break;
 	case SEARCH: rc = cmd_search(db, &o); break;
+	case TICK: rc = cmd_tick(db); break;
 	default: rc = 2;
 	}
 	db_close(db);

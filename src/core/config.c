@@ -20,12 +20,22 @@ struct key {
 	size_t      size;  /* K_STR: buffer size */
 	int64_t     min, max;
 	bool        wide;  /* K_INT stored as int64_t */
+	/* K_STR: a value that fails this is refused with the message (an empty value is always allowed) */
+	bool      (*check)(const char *value);
+	const char *expect;
 };
 
-#define S(sec, nm, field) { sec, nm, K_STR, offsetof(config_t, field), sizeof(((config_t *)0)->field), 0, 0, false }
-#define I(sec, nm, field, lo, hi) { sec, nm, K_INT, offsetof(config_t, field), 0, lo, hi, false }
-#define L(sec, nm, field, lo, hi) { sec, nm, K_INT, offsetof(config_t, field), 0, lo, hi, true }
-#define B(sec, nm, field) { sec, nm, K_BOOL, offsetof(config_t, field), 0, 0, 1, false }
+static bool check_email(const char *v);
+static bool check_smtp_url(const char *v);
+static bool check_line(const char *v);
+
+#define S(sec, nm, field) { sec, nm, K_STR, offsetof(config_t, field), sizeof(((config_t *)0)->field), 0, 0, false, \
+	NULL, NULL }
+#define V(sec, nm, field, fn, what) { sec, nm, K_STR, offsetof(config_t, field), sizeof(((config_t *)0)->field), \
+	0, 0, false, fn, what }
+#define I(sec, nm, field, lo, hi) { sec, nm, K_INT, offsetof(config_t, field), 0, lo, hi, false, NULL, NULL }
+#define L(sec, nm, field, lo, hi) { sec, nm, K_INT, offsetof(config_t, field), 0, lo, hi, true, NULL, NULL }
+#define B(sec, nm, field) { sec, nm, K_BOOL, offsetof(config_t, field), 0, 0, 1, false, NULL, NULL }
 
 static const struct key keys[] = {
 	S("server", "listen", listen),
@@ -48,6 +58,13 @@ static const struct key keys[] = {
 	I("session", "absolute_hours", session_absolute_h, 1, 24 * 30),
 	I("login", "max_failures", login_max_failures, 1, 100),
 	I("login", "lockout_minutes", login_lockout_min, 1, 24 * 60),
+	V("mail", "smtp_url", mail_smtp_url, check_smtp_url, "an smtp:// or smtps:// URL"),
+	V("mail", "smtp_user", mail_smtp_user, check_line, "one line of printable text"),
+	V("mail", "smtp_password", mail_smtp_password, check_line, "one line of printable text"),
+	V("mail", "from", mail_from, check_email, "a plain address such as info@example.jp"),
+	V("mail", "from_name", mail_from_name, check_line, "one line of printable text"),
+	B("mail", "require_tls", mail_require_tls),
+	I("mail", "max_attempts", mail_max_attempts, 1, 100),
 	S("site", "name", site_name),
 	S("site", "nickname", site_nickname),
 	S("site", "short_name", site_short),
@@ -76,6 +93,28 @@ config_defaults(config_t *c)
 	c->session_absolute_h = 12;
 	c->login_max_failures = 5;
 	c->login_lockout_min = 15;
+	c->mail_max_attempts = 10;
+}
+
+static bool
+check_email(const char *v)
+{
+	return str_email_valid(v);
+}
+
+static bool
+check_smtp_url(const char *v)
+{
+	/* libcurl gets this URL; only the two mail schemes, and nothing that could end a line */
+	return (str_has_prefix(v, "smtp://") || str_has_prefix(v, "smtps://")) && check_line(v) &&
+	    strchr(v, ' ') == NULL;
+}
+
+/* Values that reach an SMTP command or a mail header: UTF-8 without any control character. */
+static bool
+check_line(const char *v)
+{
+	return str_utf8_valid(v, strlen(v), false) && strchr(v, '\t') == NULL;
 }
 
 bool
@@ -91,6 +130,10 @@ config_set(config_t *c, const char *section, const char *name, const char *value
 			continue;
 		switch (k->type) {
 		case K_STR:
+			if (value[0] != '\0' && k->check != NULL && !k->check(value)) {
+				snprintf(err, errlen, "[%s] %s: expected %s", section, name, k->expect);
+				return false;
+			}
 			if (!str_copy(field, k->size, value)) {
 				snprintf(err, errlen, "[%s] %s: value too long", section, name);
 				return false;
@@ -176,6 +219,30 @@ config_load_file(config_t *c, const char *path, char *err, size_t errlen)
 	return load_ini(c, path, NULL, err, errlen);
 }
 
+/* Shorter names for the mail settings a deployment most often passes in the environment; they win over
+ * the TSUNAGU_MAIL_* forms (TSUNAGU_MAIL_FROM is both). */
+static const struct alias {
+	const char *var, *section, *name;
+} aliases[] = {
+	{ "TSUNAGU_SMTP_URL", "mail", "smtp_url" },
+	{ "TSUNAGU_SMTP_USER", "mail", "smtp_user" },
+	{ "TSUNAGU_SMTP_PASSWORD", "mail", "smtp_password" },
+	{ "TSUNAGU_MAIL_FROM", "mail", "from" },
+};
+
+static bool
+load_aliases(config_t *c, char *err, size_t errlen)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++) {
+		const char *v = getenv(aliases[i].var);
+		if (v != NULL && !config_set(c, aliases[i].section, aliases[i].name, v, err, errlen))
+			return false;
+	}
+	return true;
+}
+
 bool
 config_load_env(config_t *c, char *err, size_t errlen)
 {
@@ -193,7 +260,7 @@ config_load_env(config_t *c, char *err, size_t errlen)
 		if (v != NULL && !config_set(c, keys[i].section, keys[i].name, v, err, errlen))
 			return false;
 	}
-	return true;
+	return load_aliases(c, err, errlen);
 }
 
 static bool

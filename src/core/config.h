@@ -33,6 +33,14 @@ typedef struct config {
 	/* [login] */
 	int      login_max_failures;
 	int      login_lockout_min;
+	/* [mail] (src/mail/): no smtp_url means messages stay queued until one is configured */
+	char     mail_smtp_url[CONFIG_STR];     /* smtp://host:port (STARTTLS when offered) or smtps://host:port */
+	char     mail_smtp_user[CONFIG_STR];
+	char     mail_smtp_password[CONFIG_STR];
+	char     mail_from[CONFIG_STR];         /* envelope sender and From: address */
+	char     mail_from_name[CONFIG_STR];    /* display name in From: (UTF-8, encoded per RFC 2047) */
+	bool     mail_require_tls;              /* smtp:// must upgrade with STARTTLS or the attempt fails */
+	int      mail_max_attempts;             /* then the message is marked failed */
 	/* [site] from sites/<site>/site.ini */
 	char     site_name[CONFIG_STR];
 	char     site_nickname[CONFIG_STR];
@@ -49,7 +57,8 @@ extern config_t config;
 void config_defaults(config_t *c);
 /* Reads an INI file into c; false (and a message in err) on a syntax error or an unknown key. */
 bool config_load_file(config_t *c, const char *path, char *err, size_t errlen);
-/* Applies TSUNAGU_SECTION_KEY environment variables; false on a bad value. */
+/* Applies TSUNAGU_SECTION_KEY environment variables, then TSUNAGU_SMTP_URL, TSUNAGU_SMTP_USER,
+ * TSUNAGU_SMTP_PASSWORD and TSUNAGU_MAIL_FROM; false on a bad value. */
 bool config_load_env(config_t *c, char *err, size_t errlen);
 /* Sets one key (section "server", key "listen" ...) from a string; false on an unknown key or bad value. */
 bool config_set(config_t *c, const char *section, const char *key, const char *value, char *err, size_t errlen);
