@@ -48,6 +48,10 @@ static const struct key keys[] = {
 	I("session", "absolute_hours", session_absolute_h, 1, 24 * 30),
 	I("login", "max_failures", login_max_failures, 1, 100),
 	I("login", "lockout_minutes", login_lockout_min, 1, 24 * 60),
+	I("antispam", "pow_difficulty", antispam_difficulty, 1, 28),  /* 28: ANTISPAM_DIFFICULTY_MAX */
+	I("antispam", "pow_ttl_s", antispam_ttl_s, 60, 24 * 3600),
+	I("antispam", "rate_max", antispam_rate_max, 1, 10000),
+	I("antispam", "rate_window_s", antispam_rate_window_s, 10, 24 * 3600),
 	S("site", "name", site_name),
 	S("site", "nickname", site_nickname),
 	S("site", "short_name", site_short),
@@ -76,6 +80,10 @@ config_defaults(config_t *c)
 	c->session_absolute_h = 12;
 	c->login_max_failures = 5;
 	c->login_lockout_min = 15;
+	c->antispam_difficulty = 16;
+	c->antispam_ttl_s = 30 * 60;
+	c->antispam_rate_max = 5;
+	c->antispam_rate_window_s = 10 * 60;
 }
 
 bool

@@ -33,6 +33,11 @@ typedef struct config {
 	/* [login] */
 	int      login_max_failures;
 	int      login_lockout_min;
+	/* [antispam] public forms (auth/antispam.h; defaults are its ANTISPAM_DEFAULT_*) */
+	int      antispam_difficulty;     /* leading zero bits of the proof of work */
+	int      antispam_ttl_s;          /* seconds a challenge stays valid */
+	int      antispam_rate_max;       /* submissions of one form per address per window */
+	int      antispam_rate_window_s;
 	/* [site] from sites/<site>/site.ini */
 	char     site_name[CONFIG_STR];
 	char     site_nickname[CONFIG_STR];
