@@ -2,6 +2,7 @@
 #include "app/web.h"
 #include "app/seed.h"
 #include "auth/account.h"
+#include "auth/antispam.h"
 #include "auth/audit.h"
 #include "auth/password.h"
 #include "auth/secret.h"
@@ -525,6 +526,11 @@ cmd_serve(db_t *db)
 	if (!web_init(err, sizeof(err))) {
 		fprintf(stderr, "tsunagu: %s\n", err);
 		return 1;
+	}
+	{
+		antispam_policy_t ap = { config.antispam_difficulty, config.antispam_ttl_s, config.antispam_rate_max,
+		    config.antispam_rate_window_s };
+		antispam_configure(&ap);
 	}
 	if (config.access_log_stderr) {
 		log_access_open(NULL);

@@ -293,6 +293,39 @@ web_csrf(req_t *r)
 	return arena_strdup(&r->arena, token);
 }
 
+void
+web_antispam(req_t *r, tv_t *ctx, const char *form)
+{
+	arena_t *A = &r->arena;
+	tv_t *m = tv_map(A);
+	char token[ANTISPAM_TOKEN_MAX];
+
+	if (!antispam_challenge(token, sizeof(token), form, jtime_now())) {
+		/* a form name the code got wrong; without a token the form still works, held for review */
+		log_error("antispam: no challenge for form name %s", form);
+		token[0] = '\0';
+	}
+	tv_set_str(A, m, "form", form);
+	tv_set_str(A, m, "token", token);
+	tv_set_str(A, m, "token_field", ANTISPAM_FIELD_TOKEN);
+	tv_set_str(A, m, "solution_field", ANTISPAM_FIELD_SOLUTION);
+	tv_set_str(A, m, "honeypot_field", ANTISPAM_FIELD_HONEYPOT);
+	tv_set(A, ctx, "antispam", m);
+	r->no_store = true;
+}
+
+bool
+web_antispam_check(req_t *r, const char *form, antispam_verdict_t *v)
+{
+	antispam_input_t in = {
+		form, http_form(r, ANTISPAM_FIELD_TOKEN), http_form(r, ANTISPAM_FIELD_SOLUTION),
+		http_form(r, ANTISPAM_FIELD_HONEYPOT), r->ip,
+	};
+	db_t *db = db_thread();
+
+	return db != NULL && antispam_check(db, &in, jtime_now(), v);
+}
+
 /* A measurement ID that can go into a URL and an attribute as it is: G-XXXXXXXX. */
 static bool
 ga_id_ok(const char *id)
@@ -399,8 +432,9 @@ web_render(req_t *r, const char *name, tv_t *ctx)
 	if (r->status == 0)
 		r->status = 200;
 	r->content_type = "text/html; charset=utf-8";
+	/* a no-store page (a form with a one-time challenge, anything personal) is never shared either */
 	if (r->auth != NULL && r->auth->cacheable && r->auth->cache_ok && !r->auth->signed_in && r->status == 200 &&
-	    r->ncookies_out == 0)
+	    r->ncookies_out == 0 && !r->no_store)
 		pagecache_store(r, r->auth->cache_seq, jtime_now());
 }
 

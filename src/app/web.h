@@ -3,6 +3,7 @@
 #define TSUNAGU_WEB_H
 
 #include "auth/account.h"
+#include "auth/antispam.h"
 #include "auth/session.h"
 #include "http/http.h"
 #include "view/tmpl.h"
@@ -42,6 +43,13 @@ void        web_cacheable(req_t *r);
 void        web_error(req_t *r, unsigned status, const char *message);
 /* The CSRF token for this request's forms (sets the pre-login cookie when needed). */
 const char *web_csrf(req_t *r);
+/* Spam protection of a public form (auth/antispam.h). web_antispam puts a fresh challenge for form into
+ * ctx as "antispam", which templates/partials/antispam.html writes into the form; the page is then
+ * no-store and never kept by the page cache, since a challenge is good for one submission. */
+void        web_antispam(req_t *r, tv_t *ctx, const char *form);
+/* Judges the submitted anti-spam fields of form from this request and its address; false on a
+ * database error (answer 500). */
+bool        web_antispam_check(req_t *r, const char *form, antispam_verdict_t *v);
 /* Cookie names (with the __Host- prefix under TLS). */
 const char *web_cookie_session(req_t *r);
 const char *web_cookie_pre(req_t *r);

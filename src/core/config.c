@@ -65,6 +65,10 @@ static const struct key keys[] = {
 	V("mail", "from_name", mail_from_name, check_line, "one line of printable text"),
 	B("mail", "require_tls", mail_require_tls),
 	I("mail", "max_attempts", mail_max_attempts, 1, 100),
+	I("antispam", "pow_difficulty", antispam_difficulty, 1, 28),  /* 28: ANTISPAM_DIFFICULTY_MAX */
+	I("antispam", "pow_ttl_s", antispam_ttl_s, 60, 24 * 3600),
+	I("antispam", "rate_max", antispam_rate_max, 1, 10000),
+	I("antispam", "rate_window_s", antispam_rate_window_s, 10, 24 * 3600),
 	S("site", "name", site_name),
 	S("site", "nickname", site_nickname),
 	S("site", "short_name", site_short),
@@ -94,6 +98,10 @@ config_defaults(config_t *c)
 	c->login_max_failures = 5;
 	c->login_lockout_min = 15;
 	c->mail_max_attempts = 10;
+	c->antispam_difficulty = 16;
+	c->antispam_ttl_s = 30 * 60;
+	c->antispam_rate_max = 5;
+	c->antispam_rate_window_s = 10 * 60;
 }
 
 static bool

@@ -41,6 +41,11 @@ typedef struct config {
 	char     mail_from_name[CONFIG_STR];    /* display name in From: (UTF-8, encoded per RFC 2047) */
 	bool     mail_require_tls;              /* smtp:// must upgrade with STARTTLS or the attempt fails */
 	int      mail_max_attempts;             /* then the message is marked failed */
+	/* [antispam] public forms (auth/antispam.h; defaults are its ANTISPAM_DEFAULT_*) */
+	int      antispam_difficulty;     /* leading zero bits of the proof of work */
+	int      antispam_ttl_s;          /* seconds a challenge stays valid */
+	int      antispam_rate_max;       /* submissions of one form per address per window */
+	int      antispam_rate_window_s;
 	/* [site] from sites/<site>/site.ini */
 	char     site_name[CONFIG_STR];
 	char     site_nickname[CONFIG_STR];

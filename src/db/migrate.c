@@ -24,10 +24,28 @@ db_schema_version(db_t *db)
 	return v;
 }
 
+/* 1 when version is recorded as applied, 0 when not, -1 on error. */
+static int
+applied_already(db_t *db, int version)
+{
+	db_stmt_t *st = db_prepare(db, "SELECT 1 FROM schema_migrations WHERE version = ?");
+	int        rc;
+
+	if (st == NULL)
+		return -1;
+	db_bind_i64(st, 1, version);
+	rc = db_step(st);
+	db_done(st);
+	return rc == DB_ROW ? 1 : rc == DB_DONE ? 0 : -1;
+}
+
+/* Every migration whose own number is missing is applied, in order, not only those above the highest:
+ * changes developed side by side may land with a lower number than one a database already has
+ * (006 merged before 004), and skipping them would leave that database without their tables. */
 bool
 db_migrate(db_t *db, int *applied)
 {
-	int        have = db_schema_version(db);
+	int        have = db_schema_version(db), done;
 	size_t     i;
 	db_stmt_t *st;
 
@@ -36,7 +54,9 @@ db_migrate(db_t *db, int *applied)
 		return false;
 	for (i = 0; i < migrations_count; i++) {
 		const migration_t *m = &migrations[i];
-		if (m->version <= have)
+		if ((done = applied_already(db, m->version)) < 0)
+			return false;
+		if (done)
 			continue;
 		if (!db_begin_write(db))
 			return false;

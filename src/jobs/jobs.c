@@ -1,5 +1,6 @@
 /* jobs.c - the housekeeping thread: wakes every few minutes, or at once when asked to stop. */
 #include "jobs/jobs.h"
+#include "auth/antispam.h"
 #include "auth/session.h"
 #include "core/jtime.h"
 #include "core/log.h"
@@ -35,6 +36,10 @@ jobs_housekeeping(db_t *db, int64_t now, const jobs_policy_t *p)
 	m = db_changes(db);
 	n += m;
 	m = search_log_prune(db, now - SEARCH_LOG_KEEP_S);
+	if (m < 0)
+		return -1;
+	n += m;
+	m = antispam_prune(db, now);
 	if (m < 0)
 		return -1;
 	n += m;

@@ -21,8 +21,9 @@ typedef struct jobs_policy {
 	int     ntypes;
 } jobs_policy_t;
 
-/* One round of housekeeping: expired sessions, stale login-failure counters and old search_log
- * entries are deleted, and the search indexes of p->types are brought up to date.
+/* One round of housekeeping: expired sessions, stale login-failure counters, old search_log entries,
+ * used anti-spam tokens past their expiry and finished rate windows (antispam_prune) are deleted, and
+ * the search indexes of p->types are brought up to date.
  * Returns the number of rows removed, or -1 on a database error. */
 int64_t jobs_housekeeping(db_t *db, int64_t now, const jobs_policy_t *p);
 /* Starts a thread running jobs_housekeeping every JOBS_INTERVAL_S; jobs_stop ends it. */
