@@ -170,8 +170,8 @@ put_le32(unsigned char *p, uint32_t v)
  * EXIF and XMP chunks (and their VP8X flags), so a stored image carries pixels and nothing else.
  * The input is libvips' just-written file; anything unexpected makes it fail rather than guess.
  */
-static bool
-webp_drop_chunks(unsigned char *d, size_t *len)
+bool
+media_webp_strip(unsigned char *d, size_t *len)
 {
 	size_t p = 12, w = 12, n = *len;
 
@@ -235,7 +235,7 @@ make_variant(VipsImage *big, int width, struct variant *v)
 	v->width = t->Xsize;
 	v->height = t->Ysize;
 	if (vips_webpsave_buffer(t, &v->webp, &v->webp_len, "Q", 75, "effort", 2, "strip", TRUE, NULL) != 0 ||
-	    !webp_drop_chunks(v->webp, &v->webp_len))
+	    !media_webp_strip(v->webp, &v->webp_len))
 		goto out;
 	if (flatten_white(t, &flat) != 0)
 		goto out;

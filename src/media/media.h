@@ -69,6 +69,10 @@ bool media_ref_parse(const char *v, size_t n, int64_t *id);
  */
 bool media_video_embed(const char *url, char *out, size_t outlen);
 
+/* Rewrites a WebP file in place without its EXIF and XMP chunks (and their VP8X flags); false when it is not a
+ * well-formed RIFF/WEBP chunk sequence. Used on libvips' output; exposed for fuzz/fuzz_media.c. */
+bool media_webp_strip(unsigned char *d, size_t *len);
+
 /* Removes an image and its variants (the caller has checked nothing refers to it). */
 bool media_delete(db_t *db, int64_t id);
 
