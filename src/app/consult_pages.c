@@ -17,6 +17,17 @@
 #define MSG_NO_REPLY "メール相談に返信できるのは、県または就職支援部門の職員です。企業支援部門の職員は閲覧のみできます。"
 #define STAFF_PAGES_MAX 100000
 
+/* This thread's database connection, or NULL after answering 500 (later calls get the same one). */
+static db_t *
+req_db(req_t *r)
+{
+	db_t *db = db_thread();
+
+	if (db == NULL)
+		web_error(r, 500, NULL);
+	return db;
+}
+
 /* The thread id of the route's :id; false (and 404) when it is not a positive number. */
 static bool
 thread_id(req_t *r, int64_t *id)
@@ -110,6 +121,8 @@ page_consult_list(req_t *r)
 	size_t n, i;
 
 	r->no_store = true;
+	if (req_db(r) == NULL)
+		return;
 	if (!consult_list_seeker(db_thread(), A, r->auth->account.id, &v, &n)) {
 		web_error(r, 500, NULL);
 		return;
@@ -213,7 +226,7 @@ page_consult_view(req_t *r)
 	int64_t id;
 	int rc;
 
-	if (!thread_id(r, &id))
+	if (!thread_id(r, &id) || req_db(r) == NULL)
 		return;
 	rc = consult_get_owned(db_thread(), id, r->auth->account.id, &c);
 	if (rc != 1) {
@@ -232,9 +245,9 @@ page_consult_reply_post(req_t *r)
 	consult_t c;
 	int64_t id;
 	int rc;
-	db_t *db = db_thread();
+	db_t *db;
 
-	if (!thread_id(r, &id))
+	if (!thread_id(r, &id) || (db = req_db(r)) == NULL)
 		return;
 	rc = consult_get_owned(db, id, a->account.id, &c);
 	if (rc != 1) {
@@ -265,7 +278,7 @@ consult_mypage(req_t *r, tv_t *ctx)
 	tv_t *m;
 	int64_t unread;
 
-	if (a == NULL || !a->signed_in)
+	if (a == NULL || !a->signed_in || db_thread() == NULL)
 		return;
 	m = tv_map(A);
 	if (strcmp(a->account.kind, "seeker") == 0) {
@@ -299,6 +312,8 @@ page_staff_consult_list(req_t *r)
 		web_error(r, 404, NULL);
 		return;
 	}
+	if (req_db(r) == NULL)
+		return;
 	if (!consult_list_staff(db_thread(), A, !all, page, &v, &n, &total)) {
 		web_error(r, 500, NULL);
 		return;
@@ -363,7 +378,7 @@ staff_load(req_t *r, consult_t *c)
 	int64_t id;
 	int rc;
 
-	if (!thread_id(r, &id))
+	if (!thread_id(r, &id) || req_db(r) == NULL)
 		return false;
 	rc = consult_get(db_thread(), id, c);
 	if (rc != 1) {

@@ -27,7 +27,7 @@ const SEEKER_EMAIL = 'seeker@demo.tsunagu.invalid'; // demo-seeker (src/app/seed
 const SUBJECT = '面接の練習をお願いしたいです';
 const TEXT1 = '来週、前橋市の会社で面接があります。\n練習の時間をとっていただけますか。控えの番号：赤城山７７３１';
 const REPLY = '承知しました。水曜日の14時はいかがでしょうか。\n持ち物：履歴書の写し（合言葉：榛名湖の朝霧）';
-const TEXT2 = '水曜日の14時で大丈夫です。よろしくお願いします。（伊香保の石段）';
+const TEXT2 = '水曜日の14時で大丈夫です。<b onmouseover="x()">よろしく</b>お願いします。（伊香保の石段）';
 const VIEW = { width: 390, height: 844 };
 
 /** A message as the sink kept it: envelope lines, headers (unfolded, encoded-words decoded) and body text. */
@@ -156,7 +156,8 @@ describe('mail consultation (G12, SEC04, SEC08)', () => {
     await assertReflows(seeker, 'consultation thread at 320px');
     await seeker.setViewportSize(VIEW);
 
-    await seeker.goto(srv.url + '/mypage/consultations');
+    const res = await seeker.goto(srv.url + '/mypage/consultations');
+    assert.match(res.headers()['cache-control'] || '', /no-store/, 'personal data is never cached');
     const item = seeker.locator('.consult-item', { hasText: SUBJECT });
     assert.equal(await item.count(), 1);
     assert.equal(await item.getByText('未読').count(), 0, 'nothing unread before staff answer');
@@ -212,7 +213,11 @@ describe('mail consultation (G12, SEC04, SEC08)', () => {
     await assertReflows(staff, 'staff consultation list at 320px');
     await staff.setViewportSize(VIEW);
 
-    await item.getByRole('link', { name: SUBJECT }).click();
+    const [res] = await Promise.all([
+      staff.waitForResponse((r) => new URL(r.url()).pathname === `/staff/consultations/${id}`),
+      item.getByRole('link', { name: SUBJECT }).click(),
+    ]);
+    assert.match(res.headers()['cache-control'] || '', /no-store/);
     await staff.waitForURL(new RegExp(`/staff/consultations/${id}$`));
     assert.equal(await staff.locator('.consult-body').first().innerText(), TEXT1);
     await assertAccessible(staff, 'staff consultation thread');
@@ -300,7 +305,8 @@ describe('mail consultation (G12, SEC04, SEC08)', () => {
     await seeker.keyboard.press('Enter');
     await seeker.waitForURL(/\?done=reply/);
     assert.match(await seeker.getByRole('status').textContent(), /返信を送信しました/);
-    assert.equal(await seeker.locator('.consult-body').nth(2).innerText(), TEXT2);
+    assert.equal(await seeker.locator('.consult-body').nth(2).innerText(), TEXT2, 'markup shown as typed text');
+    assert.equal(await seeker.locator('.consult-body b').count(), 0, 'no HTML from a message (SECURITY.md 5)');
   });
 
   it('staff see the seeker’s answer: the thread waits again (未返信)', async () => {
