@@ -39,6 +39,7 @@ static const char usage[] =
     "  tsunagu migrate [--data DIR]\n"
     "  tsunagu seed --demo [--data DIR]\n"
     "  tsunagu user add [--data DIR] --kind KIND --login ID --email ADDRESS [--department CODE] [--name NAME]\n"
+    "                   [--role view|edit|admin]   (staff; default edit; the first administrator needs --role admin)\n"
     "                   (the password is read from standard input)\n"
     "  tsunagu audit verify [--data DIR]\n"
     "  tsunagu import [--data DIR] [--site NAME] --type TYPE [--skip-bad] FILE   (CSV or JSON Lines file)\n"
@@ -50,7 +51,7 @@ static const char usage[] =
 struct opts {
 	const char *config_file;
 	const char *listen, *data, *site, *root;
-	const char *kind, *login, *email, *department, *name, *type, *sort, *page;
+	const char *kind, *login, *email, *department, *name, *role, *type, *sort, *page;
 	const char *facets[SEARCH_MAX_FILTERS * 4];
 	int         nfacets;
 	const char *args[16];       /* positional arguments */
@@ -102,6 +103,7 @@ parse_opts(int argc, char **argv, int start, struct opts *o)
 		else if (strcmp(a, "--email") == 0) slot = &o->email;
 		else if (strcmp(a, "--department") == 0) slot = &o->department;
 		else if (strcmp(a, "--name") == 0) slot = &o->name;
+		else if (strcmp(a, "--role") == 0) slot = &o->role;
 		else if (strcmp(a, "--type") == 0) slot = &o->type;
 		else if (strcmp(a, "--sort") == 0) slot = &o->sort;
 		else if (strcmp(a, "--page") == 0) slot = &o->page;
@@ -436,7 +438,7 @@ cmd_user_add(db_t *db, const struct opts *o)
 		fprintf(stderr, "tsunagu: no password on standard input (or too long)\n");
 		return 2;
 	}
-	if (!account_create(db, &n, "cli", "local", jtime_now(), &id, err, sizeof(err))) {
+	if (!account_create_staff(db, &n, o->role, false, "cli", "local", jtime_now(), &id, err, sizeof(err))) {
 		sodium_memzero(pw, sizeof(pw));
 		fprintf(stderr, "tsunagu: %s\n", err);
 		return 1;

@@ -2,6 +2,7 @@
 #include "app/web.h"
 #include "app/pagecache.h"
 #include "auth/csrf.h"
+#include "auth/policy.h"
 #include "core/config.h"
 #include "core/jtime.h"
 #include "core/log.h"
@@ -63,6 +64,21 @@ static const route_t routes[] = {
 	{ M_GET, "/staff/consultations/:id", ROLE_STAFF, page_staff_consult_view },
 	{ M_POST, "/staff/consultations/:id", ROLE_STAFF, page_staff_consult_reply_post },
 	{ M_POST, "/staff/consultations/:id/status", ROLE_STAFF, page_staff_consult_status_post },
+	/* staff back office (issue 6: staff.c, members.c) */
+	{ M_GET, "/staff", ROLE_STAFF, page_staff_home },
+	{ M_GET, "/staff/accounts", ROLE_STAFF, page_staff_accounts },
+	{ M_GET, "/staff/accounts/new", ROLE_STAFF, page_staff_account_new },
+	{ M_POST, "/staff/accounts/new", ROLE_STAFF, page_staff_account_new_post },
+	{ M_GET, "/staff/accounts/:id", ROLE_STAFF, page_staff_account },
+	{ M_POST, "/staff/accounts/:id", ROLE_STAFF, page_staff_account_post },
+	{ M_POST, "/staff/accounts/:id/status", ROLE_STAFF, page_staff_account_status_post },
+	{ M_GET, "/staff/departments", ROLE_STAFF, page_staff_departments },
+	{ M_POST, "/staff/departments", ROLE_STAFF, page_staff_departments_post },
+	{ M_POST, "/staff/departments/:id", ROLE_STAFF, page_staff_department_post },
+	{ M_POST, "/staff/departments/:id/retire", ROLE_STAFF, page_staff_department_retire_post },
+	{ M_GET, "/staff/members", ROLE_STAFF, page_staff_members },
+	{ M_GET, "/staff/members/:id", ROLE_STAFF, page_staff_member },
+	{ M_POST, "/staff/members/:id/status", ROLE_STAFF, page_staff_member_status_post },
 };
 
 static bool web_before(req_t *r, bool routed);
@@ -203,10 +219,21 @@ web_before(req_t *r, bool routed)
 			web_error(r, 500, NULL);
 			return false;
 		}
-		if (rc == 1 && account_get(db, a->session.account_id, &a->account))
+		/* a suspended or deleted account is signed out even if a session of it survived (SEC15) */
+		if (rc == 1 && account_get(db, a->session.account_id, &a->account) &&
+		    strcmp(a->account.status, "active") == 0)
 			a->signed_in = true;
 		else
 			http_clear_cookie(r, web_cookie_session(r));
+	}
+	if (a->signed_in && a->account.must_change_password && routed && strcmp(r->path, "/mypage/password") != 0 &&
+	    strcmp(r->path, "/logout") != 0) {
+		/* an initial password an administrator gave (G50): nothing else until the holder chooses one */
+		if (r->method == M_GET || r->method == M_HEAD)
+			http_redirect(r, "/mypage/password?first=1");
+		else
+			web_error(r, 403, "最初にパスワードを変更してください。");
+		return false;
 	}
 	if (r->method == M_GET && routed && sid == NULL && !config.dev) {
 		/* not signed in: a public page may come from the cache */
@@ -269,6 +296,19 @@ web_authorize(req_t *r, int role)
 		break;
 	}
 	web_error(r, 403, NULL);
+	return false;
+}
+
+bool
+web_can(req_t *r, int action, int kind, int64_t record_department)
+{
+	struct auth_ctx *a = r->auth;
+
+	r->no_store = true; /* the back office is never cached */
+	if (a != NULL && a->signed_in && policy_can(&a->account, (policy_action_t)action, (policy_record_t)kind,
+	    record_department))
+		return true;
+	web_error(r, 403, "この操作を行う権限がありません。担当部署または権限をご確認ください。");
 	return false;
 }
 
