@@ -138,7 +138,7 @@ events_page_ctx(req_t *r, db_t *db, int64_t entity_id, tv_t *ctx)
 			tv_set_str(A, v, "availability", arena_printf(A, "残り%lld席", (long long)left));
 		}
 		tv_set_bool(A, v, "open", open);
-		if (seeker && open) {
+		if (seeker) {
 			char st[16];
 			int64_t own = own_application(db, s->id, r->auth->account.id, st, sizeof(st));
 			if (own < 0) {
@@ -147,7 +147,7 @@ events_page_ctx(req_t *r, db_t *db, int64_t entity_id, tv_t *ctx)
 			}
 			if (own > 0)
 				tv_set_str(A, v, "own", strcmp(st, "confirmed") == 0 ? "申込済みです" : "キャンセル待ちで申込済みです");
-			else
+			else if (open)
 				tv_set_bool(A, v, "can_apply", true);
 		}
 		tv_push(A, list, v);

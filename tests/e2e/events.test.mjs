@@ -149,6 +149,10 @@ describe('event applications with capacity, waiting list and calendar file (G12,
   it('A takes the last seat by keyboard and gets a mail with a calendar file (G12, B06)', async () => {
     await login(pageA, srv.url, A.login, A.password);
     await pageA.waitForURL(/\/mypage/);
+    // My Page leads a seeker to their applications (G12)
+    assert.equal(await pageA.getByRole('link', { name: '申し込んだセミナー・イベントを見る・キャンセルする' }).getAttribute('href'), '/mypage/events');
+    await pageA.goto(srv.url + '/mypage/events');
+    assert.match(await pageA.locator('main').textContent(), /お申し込みはまだありません/);
     await pageA.goto(eventUrl);
     // a second tab of A's with the form still on it, for the duplicate below
     const stale = await pageA.context().newPage();

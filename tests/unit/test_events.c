@@ -8,6 +8,9 @@
 #include "core/log.h"
 #include "core/str.h"
 
+#include <pthread.h>
+#include <time.h>
+
 #define T0    1800000000  /* a fixed "now" */
 #define HOUR  3600
 #define DAY   86400
@@ -157,6 +160,57 @@ test_last_seat_once(void **state)
 	assert_int_equal(s.waiting, 1);
 	assert_int_equal(event_seats_left(&s), 0);
 	status_is(f, a2, "waiting", 1);
+}
+
+/* Two connections race for the last seat: the second one's write transaction waits for the first one's lock
+ * (the busy timeout), then counts the first one's committed row and goes on the waiting list. */
+struct racer {
+	int64_t         sid, acc;
+	event_outcome_t res;
+	bool            began;
+};
+
+static void *
+race_second(void *arg)
+{
+	struct racer *x = arg;
+	db_t *db = db_open();
+	int64_t app;
+
+	x->res = EVENT_ERROR;
+	if (db == NULL)
+		return NULL;
+	x->began = db_begin_write(db);  /* blocks until the first connection commits */
+	if (x->began) {
+		x->res = event_apply(db, x->sid, 0, x->acc, T0 + 1, &app);
+		if (!db_commit(db))
+			x->res = EVENT_ERROR;
+	}
+	db_close(db);
+	return NULL;
+}
+
+static void
+test_last_seat_two_connections(void **state)
+{
+	fx_t *f = *state;
+	int64_t sid = session(f, f->event, 1, T0 + 5 * DAY), app;
+	struct racer second = { sid, f->acc[1], EVENT_ERROR, false };
+	struct timespec pause = { 0, 200 * 1000 * 1000 };
+	event_session_t s;
+	pthread_t t;
+
+	assert_true(db_begin_write(f->db));
+	assert_int_equal(event_apply(f->db, sid, 0, f->acc[0], T0, &app), EVENT_CONFIRMED);
+	assert_int_equal(pthread_create(&t, NULL, race_second, &second), 0);
+	nanosleep(&pause, NULL);  /* the second one is now waiting for the write lock */
+	assert_true(db_commit(f->db));
+	assert_int_equal(pthread_join(t, NULL), 0);
+	assert_true(second.began);
+	assert_int_equal(second.res, EVENT_WAITING);
+	assert_true(event_session_get(f->db, sid, &s));
+	assert_int_equal(s.confirmed, 1);
+	assert_int_equal(s.waiting, 1);
 }
 
 /* the count happens inside the caller's transaction: outside one, event_apply refuses to run */
@@ -397,6 +451,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_last_seat_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_last_seat_two_connections, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_needs_transaction, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rollback_frees_seat, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_promotion_order, setup, teardown),
