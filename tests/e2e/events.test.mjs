@@ -6,7 +6,7 @@
 // zero axe violations on the event page and My Page events; reflow at 320 px.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -269,5 +269,11 @@ describe('event applications with capacity, waiting list and calendar file (G12,
     // without the CSRF token nothing happens
     const noToken = await pageA.request.post(eventUrl + '/apply', { form: { session: seatSession }, maxRedirects: 0 });
     assert.equal(noToken.status(), 403);
+    // every application, cancellation and promotion went into the audit chain, which is intact
+    const v = cli(['audit', 'verify', '--data', srv.data]);
+    assert.equal(v.status, 0, v.stdout + v.stderr);
+    const counts = spawnSync('sqlite3', [join(srv.data, 'tsunagu.db'),
+      "SELECT action || '=' || COUNT(*) FROM audit_log WHERE action LIKE 'event.%' GROUP BY action ORDER BY action"], { encoding: 'utf8' });
+    assert.equal(counts.stdout.trim().split('\n').join(' '), 'event.apply=2 event.cancel=2 event.promote=1');
   });
 });
