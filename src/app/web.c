@@ -79,6 +79,11 @@ static const route_t routes[] = {
 	{ M_GET, "/staff/members", ROLE_STAFF, page_staff_members },
 	{ M_GET, "/staff/members/:id", ROLE_STAFF, page_staff_member },
 	{ M_POST, "/staff/members/:id/status", ROLE_STAFF, page_staff_member_status_post },
+	/* events (events.c) */
+	{ M_POST, "/events/:id/apply", ROLE_SEEKER, page_event_apply_post },
+	{ M_GET, "/mypage/events", ROLE_SEEKER, page_mypage_events },
+	{ M_POST, "/mypage/events/:id/cancel", ROLE_SEEKER, page_mypage_event_cancel_post },
+	{ M_GET, "/mypage/events/:file", ROLE_SEEKER, page_mypage_event_ics },
 };
 
 static bool web_before(req_t *r, bool routed);
@@ -449,6 +454,7 @@ web_ctx(req_t *r, const char *title)
 		tv_set_int(A, u, "last_login_at", a->account.last_login_at);
 		tv_set_int(A, u, "password_changed_at", a->account.password_changed_at);
 		tv_set_bool(A, u, "staff", strcmp(a->account.kind, "staff") == 0);
+		tv_set_bool(A, u, "seeker", strcmp(a->account.kind, "seeker") == 0);
 		tv_set(A, ctx, "user", u);
 		/* the header's logout button is a form */
 		tv_set_str(A, ctx, "csrf", web_csrf(r));

@@ -131,5 +131,13 @@ void page_staff_department_retire_post(req_t *r);
 void page_staff_members(req_t *r);
 void page_staff_member(req_t *r);
 void page_staff_member_status_post(req_t *r);
+/* event sessions and applications (events.c; issue 5 items 4 and 6, G12, G41, B06) */
+struct db;
+/* Puts an event's sessions (seats left, the viewer's own state, apply buttons) into ctx; false on error. */
+bool events_page_ctx(req_t *r, struct db *db, int64_t entity_id, tv_t *ctx);
+void page_event_apply_post(req_t *r);
+void page_mypage_events(req_t *r);
+void page_mypage_event_cancel_post(req_t *r);
+void page_mypage_event_ics(req_t *r);
 
 #endif
