@@ -3,8 +3,8 @@
  * list on My Page and the .ics calendar file (issue 5 items 4 and 6; G12, G41, B06).
  *
  * The rules (capacity, waiting list, deadlines) live in content/event.c; this file is the HTTP side: one
- * write transaction per action holding the change and its mails (mail_enqueue), the audit entries after
- * it, and the screens. Event detail pages are never put in the public page cache: seat counts change
+ * write transaction per action holding the change, its mails (mail_enqueue) and its audit entries (no
+ * entry, no change), and the screens. Event detail pages are never put in the public page cache: seat counts change
  * without the search log moving, and a signed-in seeker sees their own state (see docs/architecture.md).
  */
 #include "app/web.h"
@@ -258,7 +258,8 @@ done:
 	return ok;
 }
 
-static void
+/* The audit entry of an application change, inside the transaction that makes it: no entry, no change. */
+static bool
 audit_app(req_t *r, db_t *db, int64_t actor_id, const char *actor, const char *action, const event_application_t *a,
     int64_t now)
 {
@@ -268,8 +269,7 @@ audit_app(req_t *r, db_t *db, int64_t actor_id, const char *actor, const char *a
 	snprintf(target, sizeof(target), "event_application:%" PRId64, a->id);
 	snprintf(detail, sizeof(detail), "session:%" PRId64 " account:%" PRId64 " %s", a->session_id, a->account_id,
 	    a->status);
-	if (!audit_append(db, &e, now))
-		log_error("events: audit entry %s for application %" PRId64 " could not be written", action, a->id);
+	return audit_append(db, &e, now);
 }
 
 /* A short page saying why an application or cancellation was not taken, with the way on. */
@@ -332,13 +332,14 @@ page_event_apply_post(req_t *r)
 		return;
 	}
 	if (!event_application_get(db, app_id, &app) ||
-	    !queue_mail(r, db, res == EVENT_CONFIRMED ? MAIL_APPLIED : MAIL_WAITING, &app, now) || !db_commit(db)) {
+	    !queue_mail(r, db, res == EVENT_CONFIRMED ? MAIL_APPLIED : MAIL_WAITING, &app, now) ||
+	    !audit_app(r, db, a->account.id, a->account.login, "event.apply", &app, now) || !db_commit(db)) {
 		db_rollback(db);
 		web_error(r, 500, NULL);
 		return;
 	}
+	(void)audit_sync_head(db);
 	mail_wake();
-	audit_app(r, db, a->account.id, a->account.login, "event.apply", &app, now);
 	http_redirect(r, arena_printf(&r->arena, "/mypage/events?done=%s&app=%lld",
 	    res == EVENT_CONFIRMED ? "applied" : "waiting", (long long)app_id));
 }
@@ -454,15 +455,16 @@ page_mypage_event_cancel_post(req_t *r)
 	if (res != EVENT_CONFIRMED || !event_application_get(db, app_id, &app) ||
 	    !queue_mail(r, db, MAIL_CANCELLED, &app, now))
 		goto fail;
+	if (!audit_app(r, db, a->account.id, a->account.login, "event.cancel", &app, now))
+		goto fail;
 	for (i = 0; i < np; i++)
-		if (!event_application_get(db, promoted[i], &up[i]) || !queue_mail(r, db, MAIL_PROMOTED, &up[i], now))
+		if (!event_application_get(db, promoted[i], &up[i]) || !queue_mail(r, db, MAIL_PROMOTED, &up[i], now) ||
+		    !audit_app(r, db, 0, "system", "event.promote", &up[i], now))
 			goto fail;
 	if (!db_commit(db))
 		goto fail;
+	(void)audit_sync_head(db);
 	mail_wake();
-	audit_app(r, db, a->account.id, a->account.login, "event.cancel", &app, now);
-	for (i = 0; i < np; i++)
-		audit_app(r, db, 0, "system", "event.promote", &up[i], now);
 	http_redirect(r, "/mypage/events?done=cancelled");
 	return;
 fail:
