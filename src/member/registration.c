@@ -354,6 +354,13 @@ insert_company(db_t *db, const schema_t *s, int64_t account_id, const member_for
 	entity_ready_free(&e);
 	if (!ok)
 		return false;
+	st = db_prepare(db, "UPDATE entities SET owner_id = ? WHERE id = ?");
+	if (st == NULL)
+		return false;
+	db_bind_i64(st, 1, account_id);
+	db_bind_i64(st, 2, entity_id);
+	if (db_run(st) != DB_DONE)
+		return false;
 	st = db_prepare(db, "INSERT INTO company_accounts (account_id, entity_id, mail_ok, held, created_at) VALUES (?, ?, ?, ?, ?)");
 	if (st == NULL)
 		return false;
