@@ -148,6 +148,11 @@ member_link_t member_reset_lookup(db_t *db, const char *token, int64_t now, int6
 bool member_reset_complete(db_t *db, const char *token, const char *password, const char *ip, int64_t now,
          member_link_t *link, char *err, size_t errlen);
 
+/* Deletes registrations never confirmed once their link has expired (with the personal data they held)
+ * and reset links past their expiry; returns the number of rows removed, -1 on a database error.
+ * Called by the housekeeping round (jobs.c). */
+int64_t member_prune(db_t *db, int64_t now);
+
 /* The job seeker's profile (seekers row) as a MEMBER_SEEKER_PROFILE form, values copied into A;
  * false when the account has no row (values stay empty) or on error. */
 bool member_seeker_load(db_t *db, int64_t account_id, member_form_t *f, arena_t *A);

@@ -477,3 +477,24 @@ out:
 	arena_free(&A);
 	return ok;
 }
+
+int64_t
+member_prune(db_t *db, int64_t now)
+{
+	db_stmt_t *st = db_prepare(db, "DELETE FROM registrations WHERE used_at IS NULL AND expires_at < ?");
+	int64_t n;
+
+	if (st == NULL)
+		return -1;
+	db_bind_i64(st, 1, now);
+	if (db_run(st) != DB_DONE)
+		return -1;
+	n = db_changes(db);
+	st = db_prepare(db, "DELETE FROM password_resets WHERE expires_at < ?");
+	if (st == NULL)
+		return -1;
+	db_bind_i64(st, 1, now);
+	if (db_run(st) != DB_DONE)
+		return -1;
+	return n + db_changes(db);
+}

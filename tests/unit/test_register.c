@@ -419,12 +419,18 @@ test_held_and_race(void **state)
 	token_of(body, t2);
 	free(body);
 	assert_string_not_equal(t1, t2);
+	/* housekeeping keeps what is still valid */
+	assert_int_equal(member_prune(db, T0 + 10), 0);
 	assert_true(member_register_complete(db, fx->s, t1, PW, "192.0.2.1", &site, T0 + 5, &link, &reg, err, sizeof(err)));
 	assert_true(reg.held);
 	assert_int_equal(count(db, "SELECT held FROM seekers"), 1);
 	assert_false(member_register_complete(db, fx->s, t2, PW, "192.0.2.1", &site, T0 + 6, &link, &reg, err, sizeof(err)));
 	assert_non_null(strstr(err, "すでに登録されています"));
 	assert_int_equal(count(db, "SELECT COUNT(*) FROM accounts WHERE kind = 'seeker'"), 1);
+	/* once expired, the unconfirmed registration (and the personal data it holds) goes; the used one stays */
+	assert_int_equal(member_prune(db, T0 + 1 + MEMBER_REG_TTL_S + 1), 1);
+	assert_int_equal(count(db, "SELECT COUNT(*) FROM registrations WHERE used_at IS NOT NULL"), 1);
+	assert_int_equal(count(db, "SELECT COUNT(*) FROM registrations"), 1);
 }
 
 static void
@@ -533,6 +539,8 @@ test_reset(void **state)
 		assert_int_equal(account_login(db, "taro-1", PW, "192.0.2.1", T0 + 41, &p, &a), LOGIN_OK);
 	}
 	assert_int_equal(count(db, "SELECT COUNT(*) FROM audit_log WHERE action = 'password.reset'"), 1);
+	assert_int_equal(member_prune(db, T0 + 10 + MEMBER_RESET_TTL_S + 1), 2);
+	assert_int_equal(count(db, "SELECT COUNT(*) FROM password_resets"), 0);
 }
 
 static void
