@@ -111,7 +111,8 @@ fields_ctx(req_t *r, db_t *db, const member_form_t *f)
 		tv_set_str(A, m, "value", v);
 		tv_set_bool(A, m, "checked", box && v[0] != '\0');
 		tv_set_bool(A, m, "required", d->required);
-		tv_set_int(A, m, "maxlength", d->max);
+		/* maxlength does not apply to date and month inputs */
+		tv_set_int(A, m, "maxlength", d->check == MF_DATE || d->check == MF_MONTH ? 0 : d->max);
 		tv_set_str(A, m, "autocomplete", d->autocomplete ? d->autocomplete : "");
 		tv_set_str(A, m, "hint", d->hint ? d->hint : "");
 		tv_set_str(A, m, "ferr", e);
