@@ -279,6 +279,13 @@ test_company_form(void **state)
 	assert_string_equal(f.errors[member_form_index(&f, "name")], "「企業名」を入力してください。");
 	assert_string_equal(f.errors[member_form_index(&f, "name_kana")], ""); /* optional */
 	assert_int_equal(member_form_index(&f, "nosuch"), -1);
+	/* the reset request form: one address, checked without the database */
+	member_form_init(&f, MEMBER_FORGOT);
+	assert_int_equal(f.n, 1);
+	f.values[0] = "taro@example.jp\r\nBcc: v@example.org";
+	assert_false(member_form_check(NULL, &f, T0));
+	f.values[0] = "taro@example.jp";
+	assert_true(member_form_check(NULL, &f, T0));
 	assert_string_equal(member_form_value(&f, "nosuch"), "");
 }
 
