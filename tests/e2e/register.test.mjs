@@ -465,7 +465,7 @@ describe('public forms refuse abuse (SEC04, SEC05, B04)', () => {
     await page.context().close();
   });
 
-  it('SEC06 (CSRF): a registration POST without the form token is refused', async () => {
+  it('CSRF (SECURITY.md IPA 6): a registration POST without the form token is refused', async () => {
     const page = await newPage();
     const f = await formFields(page, '/register/seeker');
     delete f.csrf_token;
