@@ -139,6 +139,7 @@ page_mypage(req_t *r)
 
 	tv_set_bool(&r->arena, ctx, "password_changed", http_query(r, "done") != NULL &&
 	    strcmp(http_query(r, "done"), "password") == 0);
+	company_mypage_section(r, ctx);
 	web_render(r, "mypage", ctx);
 }
 

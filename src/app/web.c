@@ -53,6 +53,12 @@ static const route_t routes[] = {
 	{ M_GET, "/pages/:slug", ROLE_ANY, page_fixed },
 	{ M_GET, "/static/*", ROLE_ANY, static_serve },
 	{ M_GET, "/media/:file", ROLE_ANY, page_media },
+	/* company My Page and approvals (company_page.c) */
+	{ M_GET, "/mypage/company", ROLE_COMPANY, page_company_edit },
+	{ M_POST, "/mypage/company", ROLE_COMPANY, page_company_edit_post },
+	{ M_POST, "/mypage/company/renew", ROLE_COMPANY, page_company_renew_post },
+	{ M_GET, "/staff/approvals", ROLE_STAFF, page_staff_approvals },
+	{ M_POST, "/staff/approvals/:id", ROLE_STAFF, page_staff_approval_post },
 };
 
 static bool web_before(req_t *r, bool routed);
@@ -100,6 +106,7 @@ web_free(void)
 	i18n_free(catalogs);
 	static_free();
 	listing_free();
+	company_pages_free();
 	pagecache_clear();
 	templates = NULL;
 	catalogs = NULL;
