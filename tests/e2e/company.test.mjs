@@ -278,7 +278,7 @@ describe('company My Page, approval, listing period, notices and archive (G22-G2
       const f = await page.evaluate(() => ({ id: document.activeElement.id, tag: document.activeElement.tagName,
         text: document.activeElement.textContent.trim() }));
       seen.push(f.id || f.text);
-      if (f.id === 'f-attractions') await page.keyboard.type('（キーボードで追記）');
+      if (f.id === 'f-attractions') { await page.keyboard.press('Control+End'); await page.keyboard.type('（キーボードで追記）'); }
       if (f.id === 'f-certifications-2') await page.keyboard.press('Space');
       if (f.tag === 'BUTTON' && f.text === '承認を申請する') break;
     }
