@@ -165,8 +165,8 @@ company_mypage_section(req_t *r, tv_t *ctx)
 			tv_push(A, list, n);
 		}
 		db_done(st);
-		if (list->u.list.n > 0)
-			tv_set(A, c, "notices", list);
+		tv_set(A, c, "notices", list);
+		tv_set_bool(A, c, "has_notices", list->u.list.n > 0);
 		st = db_prepare(db, "UPDATE member_notices SET read_at = ? WHERE account_id = ? AND read_at IS NULL");
 		if (st != NULL) {
 			db_bind_i64(st, 1, now);
@@ -250,9 +250,12 @@ form_fields(req_t *r, db_t *db, const schema_type_t *t, const form_state_t *fs)
 			tv_set_str(A, m, "hint", hint);
 			buf_printf(&desc, "%s-hint", id);
 		}
+		/* set even when absent: a missing key would be looked up in the page's context (its "error") */
 		if (fs->errors[i] != NULL) {
 			tv_set_str(A, m, "error", fs->errors[i]);
 			buf_printf(&desc, "%s%s-error", desc.len ? " " : "", id);
+		} else {
+			tv_set_bool(A, m, "error", false);
 		}
 		if (desc.len > 0 && !desc.oom)
 			tv_set_str(A, m, "describedby", arena_strdup(A, desc.data));
@@ -753,6 +756,8 @@ approvals_page(req_t *r, int64_t err_rev, const char *error, const char *reason)
 		if (ids[k] == err_rev) {
 			tv_set_str(A, m, "error", error);
 			tv_set_str(A, m, "reason", reason);
+		} else {
+			tv_set_bool(A, m, "error", false);  /* not the page's */
 		}
 		tv_push(A, list, m);
 	}

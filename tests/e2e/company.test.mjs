@@ -120,6 +120,8 @@ describe('company My Page, approval, listing period, notices and archive (G22-G2
     assert.match(msg, /「企業写真」.*(画像|形式)/);
     assert.equal(await page.getByLabel('魅力・仕事データ').inputValue(), '若手が設計から関われます。');
     assert.equal(await page.getByLabel('代表者').inputValue(), '代表取締役 群馬 太郎');
+    assert.equal(await page.getByLabel('代表者').getAttribute('aria-invalid'), null, 'only the photo is marked invalid');
+    assert.equal(await page.locator('[aria-invalid="true"]').count(), 1);
     assert.ok(await page.getByRole('checkbox', { name: 'くるみん', exact: true }).isChecked());
     await assert.doesNotReject(page.getByRole('alert').filter({ hasText: '入力内容に' }).waitFor());
     await assertAccessible(page, 'company edit form with errors');
@@ -250,7 +252,10 @@ describe('company My Page, approval, listing period, notices and archive (G22-G2
     assert.equal(notices(14).length, 1);
     await page.goto(srv.url + '/mypage');
     const list = page.getByRole('region', { name: '企業情報' }).getByRole('listitem');
-    assert.match(await list.allTextContents().then((a) => a.join('\n')), /残り3日[\s\S]*残り14日/);
+    const items = await list.allTextContents();
+    assert.match(items.join('\n'), /残り3日[\s\S]*残り14日/);
+    assert.equal(items.filter((t) => t.includes('（残り3日）')).length, 1, 'the 3-day notice once on My Page');
+    assert.equal(items.filter((t) => t.includes('（残り14日）')).length, 1, 'the 14-day notice once on My Page');
 
     assert.equal((await fetch(publicUrl)).status, 200);
     assert.match(tick('2026-06-01T09:00:00+09:00'), /1 companies archived/);
