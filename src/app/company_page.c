@@ -126,6 +126,8 @@ company_mypage_section(req_t *r, tv_t *ctx)
 	}
 	if (strcmp(cs.status, "published") == 0 && entity_public(cs.status, cs.listing_start, cs.listing_end, now))
 		tv_set_str(A, c, "public_url", arena_printf(A, "/companies/%" PRId64, id));
+	if (cs.listing_end == 0 && strcmp(cs.status, "published") == 0)
+		tv_set_bool(A, c, "open_ended", true);
 	if (cs.listing_end) {
 		int left = company_days_left(cs.listing_end, now);
 		tv_set_str(A, c, "start", cs.listing_start ? date_str(A, cs.listing_start) : "");

@@ -163,7 +163,8 @@ company_first_end(int64_t now, int unit_months)
 bool
 company_renew_open(int64_t listing_end, int64_t now, int unit_months)
 {
-	return listing_end == 0 || listing_end <= now || listing_end <= jtime_add_months(jtime_day_start(now), unit_months);
+	/* an open-ended listing has nothing to extend (renewing would give it an end) */
+	return listing_end != 0 && (listing_end <= now || listing_end <= jtime_add_months(jtime_day_start(now), unit_months));
 }
 
 int64_t

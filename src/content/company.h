@@ -45,7 +45,7 @@ int     company_days_left(int64_t listing_end, int64_t now);
 /* The end of a first period approved now: today + unit months. */
 int64_t company_first_end(int64_t now, int unit_months);
 /* Renewal is open when the end is at most one unit after today (so a period never runs more than two
- * units ahead), or when the period has ended. */
+ * units ahead), or when the period has ended; never for a listing without an end. */
 bool    company_renew_open(int64_t listing_end, int64_t now, int unit_months);
 /* The new end after renewing: one unit after the current end, or after today when the period has ended
  * (or has none). */

@@ -91,6 +91,7 @@ test_periods(void **state)
 	assert_int_equal(company_renew_end(ymd("2026-11-30"), ymd("2026-11-20"), 3), ymd("2027-03-01"));
 	assert_int_equal(company_days_left(end, iso("2026-04-30T23:00:00+09:00")), 1);
 	assert_int_equal(company_days_left(end, end), 0);
+	assert_false(company_renew_open(0, now, 1));  /* open-ended: nothing to extend */
 }
 
 /* G25: notices at 14 and 3 days before the end, the smallest threshold reached. */
