@@ -297,4 +297,20 @@ describe('company My Page, approval, listing period, notices and archive (G22-G2
     assert.match(await page.getByLabel('魅力・仕事データ').inputValue(), /（キーボードで追記）$/);
     assert.ok(await page.locator('#f-certifications-2').isChecked(), 'Space ticked a checkbox');
   });
+
+  it('access: only the company edits its information, only staff see approvals, each POST needs its CSRF token', async () => {
+    let res = await page.request.get(srv.url + '/staff/approvals', { maxRedirects: 0 });
+    assert.equal(res.status(), 403, 'a company cannot see the approvals');
+    res = await staff.request.get(srv.url + '/mypage/company', { maxRedirects: 0 });
+    assert.equal(res.status(), 403, 'staff have no company My Page');
+    res = await page.request.post(srv.url + '/mypage/company/renew', { form: { csrf_token: 'forged' }, maxRedirects: 0 });
+    assert.equal(res.status(), 403, 'renewal without a valid token');
+    res = await staff.request.post(srv.url + '/staff/approvals/1', { form: { decision: 'approve' }, maxRedirects: 0 });
+    assert.equal(res.status(), 403, 'a decision without a token');
+    res = await fetch(srv.url + '/mypage/company', { redirect: 'manual' });
+    assert.equal(res.status, 303, 'signed out: to the login page');
+    res = await page.request.get(srv.url + '/mypage/company');
+    assert.equal(res.status(), 200);
+    assert.match(res.headers()['cache-control'] || '', /no-store/, 'the company My Page is never cached');
+  });
 });
