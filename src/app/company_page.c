@@ -390,6 +390,28 @@ page_company_edit(req_t *r)
 	company_values_free(&fs.values);
 }
 
+/* A copy of a typed value with the browser's CR LF (and lone CR) line ends made LF, as stored. */
+static char *
+unix_lines(const char *v)
+{
+	char *out = strdup(v), *w = out;
+	const char *p;
+
+	if (out == NULL)
+		return NULL;
+	for (p = v; *p; p++) {
+		if (*p == '\r') {
+			*w++ = '\n';
+			if (p[1] == '\n')
+				p++;
+		} else {
+			*w++ = *p;
+		}
+	}
+	*w = '\0';
+	return out;
+}
+
 /* Every value of a repeated field (checkboxes), joined with '|'. */
 static char *
 form_joined(req_t *r, const char *name)
@@ -536,7 +558,7 @@ page_company_edit_post(req_t *r)
 		}
 		default:
 			v = http_form(r, f->name);
-			fs.values.v[i] = v != NULL && v[0] != '\0' ? strdup(v) : NULL;
+			fs.values.v[i] = v != NULL && v[0] != '\0' ? unix_lines(v) : NULL;
 			break;
 		}
 	}
@@ -648,28 +670,22 @@ diff_text(req_t *r, db_t *db, const schema_field_t *f, const char *v)
 	if (v == NULL || v[0] == '\0')
 		return "（なし）";
 	if (f->type == F_TERMS) {
+		/* names in the vocabulary's order, whether the value named terms by code or by name */
 		buf_t b = BUF_INIT;
-		const char *p = v, *out;
-		while (*p) {
-			size_t len = strcspn(p, "|");
-			const char *one = arena_strndup(A, p, len), *name = one;
-			db_stmt_t *st = db_prepare(db, "SELECT name FROM terms WHERE vocab = ? AND (code = ? OR name = ?) LIMIT 1");
-			if (st != NULL) {
-				db_bind_str(st, 1, f->vocab);
-				db_bind_str(st, 2, one);
-				db_bind_str(st, 3, one);
-				if (db_step(st) == DB_ROW)
-					name = arena_strdup(A, db_col_text(st, 0));
-				db_done(st);
+		const char *out;
+		db_stmt_t *st = db_prepare(db, "SELECT code, name FROM terms WHERE vocab = ? ORDER BY sort, code");
+		if (st != NULL) {
+			db_bind_str(st, 1, f->vocab);
+			while (db_step(st) == DB_ROW) {
+				if (!term_checked(v, db_col_text(st, 0), db_col_text(st, 1)))
+					continue;
+				if (b.len)
+					buf_puts(&b, "、");
+				buf_puts(&b, db_col_text(st, 1));
 			}
-			if (b.len)
-				buf_puts(&b, "、");
-			buf_puts(&b, name ? name : "");
-			p += len;
-			if (*p == '|')
-				p++;
+			db_done(st);
 		}
-		out = b.oom || b.data == NULL ? "" : arena_strdup(A, b.data);
+		out = b.oom || b.data == NULL ? "（なし）" : arena_strdup(A, b.data);
 		buf_free(&b);
 		return out;
 	}
@@ -737,6 +753,9 @@ approvals_page(req_t *r, int64_t err_rev, const char *error, const char *reason)
 			const char *o = cur.v[i] ? cur.v[i] : "", *nv = next.v[i] ? next.v[i] : "";
 			tv_t *d;
 			if (f->internal || strcmp(o, nv) == 0)
+				continue;
+			/* the same terms named by code in one and by name in the other are no change */
+			if (f->type == F_TERMS && strcmp(diff_text(r, db, f, o), diff_text(r, db, f, nv)) == 0)
 				continue;
 			d = tv_map(A);
 			tv_set_str(A, d, "label", f->label);

@@ -193,6 +193,8 @@ describe('company My Page, approval, listing period, notices and archive (G22-G2
     await staff.goto(srv.url + '/staff/approvals');
     const rev = staff.getByRole('region', { name: 'アクメ精工株式会社' });
     assert.match(await rev.getByRole('row', { name: /代表者/ }).textContent(), /群馬 太郎.*差戻 次郎/s);
+    // only what changed: no line-end or code-versus-name differences
+    assert.equal(await rev.getByRole('row').count(), 2, 'the header and the one changed field');
     await rev.getByRole('button', { name: '差し戻し' }).click();
     await assert.doesNotReject(staff.getByRole('alert').filter({ hasText: '差し戻しの理由を入力してください。' }).waitFor());
     await assertAccessible(staff, 'staff approvals with an error');
