@@ -335,6 +335,22 @@ edit_form(req_t *r, db_t *db, const schema_type_t *t, const form_state_t *fs, bo
 
 	tv_set_str(A, ctx, "csrf", web_csrf(r));
 	tv_set(A, ctx, "fields", form_fields(r, db, t, fs));
+	if (nerrors > 0) {
+		/* the messages again at the top, each a link to its field */
+		tv_t *list = tv_list(A);
+		int i;
+		for (i = 0; i < t->nfields; i++) {
+			tv_t *e;
+			if (fs->errors[i] == NULL)
+				continue;
+			e = tv_map(A);
+			tv_set_str(A, e, "text", fs->errors[i]);
+			tv_set_str(A, e, "href", arena_printf(A, "#f-%s", t->fields[i].name));
+			tv_push(A, list, e);
+		}
+		tv_set(A, ctx, "error_list", list);
+		tv_set_bool(A, ctx, "has_error_list", list->u.list.n > 0);
+	}
 	tv_set_bool(A, ctx, "pending", pending);
 	if (company_settings_load(db, &s))
 		tv_set_bool(A, ctx, "approval", s.approval);

@@ -124,6 +124,8 @@ describe('company My Page, approval, listing period, notices and archive (G22-G2
     assert.equal(await page.locator('[aria-invalid="true"]').count(), 1);
     assert.ok(await page.getByRole('checkbox', { name: 'くるみん', exact: true }).isChecked());
     await assert.doesNotReject(page.getByRole('alert').filter({ hasText: '入力内容に' }).waitFor());
+    // the summary links to the field
+    assert.equal(await page.getByRole('link', { name: /「企業写真」/ }).getAttribute('href'), '#f-photo');
     await assertAccessible(page, 'company edit form with errors');
     // nothing was stored
     assert.match(await (await page.request.get(srv.url + '/mypage')).text(), /未公開（下書き）/);
