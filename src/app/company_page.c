@@ -153,9 +153,10 @@ company_mypage_section(req_t *r, tv_t *ctx)
 		else if (strcmp(done, "renewed") == 0)
 			tv_set_str(A, c, "done", "掲載期間を更新しました。");
 	}
-	/* notices, newest first; the unread ones are marked as read once shown */
+	/* notices, newest first; those since the previous login are new (a GET changes nothing, so nothing is
+	 * marked as read here) */
 	list = tv_list(A);
-	st = db_prepare(db, "SELECT id, created_at, text, read_at FROM member_notices WHERE account_id = ? ORDER BY id DESC LIMIT ?");
+	st = db_prepare(db, "SELECT id, created_at, text FROM member_notices WHERE account_id = ? ORDER BY id DESC LIMIT ?");
 	if (st != NULL) {
 		db_bind_i64(st, 1, a->account.id);
 		db_bind_i64(st, 2, NOTICES_SHOWN);
@@ -163,19 +164,13 @@ company_mypage_section(req_t *r, tv_t *ctx)
 			tv_t *n = tv_map(A);
 			tv_set_int(A, n, "at", db_col_i64(st, 1));
 			tv_set_str(A, n, "text", arena_strdup(A, db_col_text(st, 2)));
-			tv_set_bool(A, n, "unread", db_col_null(st, 3));
+			tv_set_bool(A, n, "unread", db_col_i64(st, 1) > a->account.last_login_at);
 			tv_push(A, list, n);
 		}
 		db_done(st);
-		tv_set(A, c, "notices", list);
-		tv_set_bool(A, c, "has_notices", list->u.list.n > 0);
-		st = db_prepare(db, "UPDATE member_notices SET read_at = ? WHERE account_id = ? AND read_at IS NULL");
-		if (st != NULL) {
-			db_bind_i64(st, 1, now);
-			db_bind_i64(st, 2, a->account.id);
-			db_run(st);
-		}
 	}
+	tv_set(A, c, "notices", list);
+	tv_set_bool(A, c, "has_notices", list->u.list.n > 0);
 }
 
 /* ---- the edit form ---- */

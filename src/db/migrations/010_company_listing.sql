@@ -35,6 +35,6 @@ CREATE TABLE member_notices (
 	account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
 	created_at INTEGER NOT NULL,
 	text       TEXT NOT NULL,
-	read_at    INTEGER
+	read_at    INTEGER                     -- for a later "mark as read"; My Page shows as new those since the previous login
 );
 CREATE INDEX member_notices_account ON member_notices (account_id, id);
