@@ -380,6 +380,51 @@ test_no_approval(void **state)
 	buf_free(&errors);
 }
 
+/* G24: every company whose period has ended is archived, with an account or not; one without an account
+ * gets no notices (there is nobody to tell), and one inside its period is left alone. */
+static void
+test_archive_unlinked(void **state)
+{
+	db_t *db = *state;
+	const schema_type_t *t = schema_type(schema, "company");
+	const char *ends[2] = { "2026-04-10", "2026-12-31" };
+	int64_t ids[2], now = iso("2026-04-12T09:00:00+09:00");
+	expiry_report_t rep;
+	company_state_t cs;
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		entity_draft_t d;
+		entity_ready_t e;
+		buf_t errors = BUF_INIT;
+		memset(&d, 0, sizeof(d));
+		d.type = t;
+		d.listing_start = "2026-01-01";
+		d.listing_end = ends[k];
+		d.values[schema_field_index(t, "name")] = k ? "続く株式会社" : "終わった株式会社";
+		d.values[schema_field_index(t, "business")] = "試験";
+		d.values[schema_field_index(t, "industry")] = "E";
+		d.values[schema_field_index(t, "municipality")] = "前橋市";
+		assert_true(entity_validate(db, &d, &e, &errors));
+		assert_true(db_begin_write(db));
+		assert_true(entity_insert(db, &e, now, &ids[k]));
+		assert_true(db_commit(db));
+		entity_ready_free(&e);
+		buf_free(&errors);
+	}
+	assert_true(expiry_round(db, iso("2026-04-09T09:00:00+09:00"), &rep));
+	assert_int_equal(rep.notices, 0);  /* 1 day left, but no account */
+	assert_int_equal(rep.archived, 0);
+	assert_true(expiry_round(db, now, &rep));
+	assert_int_equal(rep.archived, 1);
+	assert_true(company_state_get(db, ids[0], &cs));
+	assert_string_equal(cs.status, "archived");
+	assert_true(company_state_get(db, ids[1], &cs));
+	assert_string_equal(cs.status, "published");
+	assert_int_equal(count(db, "SELECT COUNT(*) FROM outbox", 0), 0);
+	assert_int_equal(count(db, "SELECT COUNT(*) FROM listing_notices", 0), 0);
+}
+
 int
 main(void)
 {
@@ -390,6 +435,7 @@ main(void)
 		cmocka_unit_test(test_notice_due),
 		cmocka_unit_test_setup_teardown(test_flow, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_approval, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_archive_unlinked, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
