@@ -691,7 +691,7 @@ static const char *
 diff_text(req_t *r, db_t *db, const schema_field_t *f, const char *v)
 {
 	arena_t *A = &r->arena;
-	size_t n, i = 0, chars = 0;
+	size_t n, i;
 
 	if (v == NULL || v[0] == '\0')
 		return "（なし）";
@@ -716,11 +716,7 @@ diff_text(req_t *r, db_t *db, const schema_field_t *f, const char *v)
 		return out;
 	}
 	n = strlen(v);
-	while (i < n && chars < DIFF_TEXT_MAX) {
-		unsigned char c = (unsigned char)v[i];
-		i += c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
-		chars++;
-	}
+	i = str_utf8_prefix(v, n, DIFF_TEXT_MAX);
 	return i < n ? arena_printf(A, "%.*s…", (int)i, v) : v;
 }
 

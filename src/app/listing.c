@@ -114,17 +114,12 @@ static const char *
 keyword(req_t *r)
 {
 	const char *q = http_query(r, "q");
-	size_t n, chars = 0, i = 0;
+	size_t n, i;
 
 	if (q == NULL)
 		return "";
 	n = strlen(q);
-	while (i < n && chars < QUERY_MAX) {
-		i++;
-		while (i < n && ((unsigned char)q[i] & 0xc0) == 0x80)
-			i++;
-		chars++;
-	}
+	i = str_utf8_prefix(q, n, QUERY_MAX);
 	return i < n ? arena_strndup(&r->arena, q, i) : q;
 }
 
@@ -267,15 +262,9 @@ public_now(const row_t *row, int64_t now)
 static const char *
 cut_chars(arena_t *A, const char *s, size_t max)
 {
-	size_t n = strlen(s), i = 0, chars = 0;
+	size_t n = strlen(s), i = str_utf8_prefix(s, n, max);
 	char *out;
 
-	while (i < n && chars < max) {
-		i++;
-		while (i < n && ((unsigned char)s[i] & 0xc0) == 0x80)
-			i++;
-		chars++;
-	}
 	out = arena_printf(A, "%.*s%s", (int)i, s, i < n ? "…" : "");
 	for (char *c = out; c != NULL && *c; c++)
 		if (*c == '\n' || *c == '\r')

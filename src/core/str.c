@@ -189,3 +189,16 @@ str_email_valid(const char *email)
 	}
 	return true;
 }
+
+size_t
+str_utf8_prefix(const char *s, size_t n, size_t chars)
+{
+	size_t i = 0;
+
+	while (i < n && chars-- > 0) {
+		i++;
+		while (i < n && ((unsigned char)s[i] & 0xc0) == 0x80)
+			i++;
+	}
+	return i;
+}

@@ -12,6 +12,9 @@ bool   str_to_i64(const char *s, int64_t min, int64_t max, int64_t *out);
 bool   str_utf8_valid(const char *s, size_t n, bool allow_newlines);
 /* Number of code points in well-formed UTF-8. */
 size_t str_utf8_len(const char *s, size_t n);
+/* Bytes of the first `chars` characters of s[0..n): never ends inside a UTF-8 sequence (continuation
+ * bytes stay with the character they follow, whatever the input). */
+size_t str_utf8_prefix(const char *s, size_t n, size_t chars);
 bool   str_eq(const char *a, const char *b);
 bool   str_has_prefix(const char *s, const char *prefix);
 /* ASCII case-insensitive search for needle in hay (n bytes). */

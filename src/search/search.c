@@ -22,6 +22,7 @@
 #include "search/query.h"
 #include "search/tokenize.h"
 #include "core/log.h"
+#include "core/str.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -1383,19 +1384,10 @@ char_start(const char *b, size_t i)
 static size_t
 skip_chars(const char *b, size_t n, size_t i, size_t chars, bool back)
 {
-	while (chars-- > 0) {
-		if (back) {
-			if (i == 0)
-				break;
-			i = char_start(b, i - 1);
-		} else {
-			if (i >= n)
-				break;
-			i++;
-			while (i < n && ((unsigned char)b[i] & 0xc0) == 0x80)
-				i++;
-		}
-	}
+	if (!back)
+		return i >= n ? i : i + str_utf8_prefix(b + i, n - i, chars);
+	while (chars-- > 0 && i > 0)
+		i = char_start(b, i - 1);
 	return i;
 }
 

@@ -477,6 +477,27 @@ test_str_utf8_valid(void **state)
 	assert_true(U8("a\r\nb\t", true));
 }
 
+/* The cut used for snippets, descriptions, keywords and diffs: whole characters only. */
+static void
+test_str_utf8_prefix(void **state)
+{
+	const char *s = "群馬a県🐮x";  /* 3-byte, 1, 3-byte, 4-byte, 1 */
+	size_t n = strlen(s);
+
+	(void)state;
+	assert_int_equal(str_utf8_prefix(s, n, 0), 0);
+	assert_int_equal(str_utf8_prefix(s, n, 1), 3);
+	assert_int_equal(str_utf8_prefix(s, n, 2), 6);
+	assert_int_equal(str_utf8_prefix(s, n, 3), 7);
+	assert_int_equal(str_utf8_prefix(s, n, 5), 14);
+	assert_int_equal(str_utf8_prefix(s, n, 6), n);
+	assert_int_equal(str_utf8_prefix(s, n, 100), n);
+	/* a sequence cut short by n, and stray continuation bytes, never run past n */
+	assert_int_equal(str_utf8_prefix(s, 2, 1), 2);
+	assert_int_equal(str_utf8_prefix("\x80\x80a", 3, 1), 2);
+	assert_int_equal(str_utf8_prefix("", 0, 3), 0);
+}
+
 static void
 test_str_utf8_len(void **state)
 {
@@ -566,6 +587,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_str_utf8_prefix),
 		cmocka_unit_test(test_arena_alignment),
 		cmocka_unit_test(test_arena_distinct_and_intact),
 		cmocka_unit_test(test_arena_big),
