@@ -6,55 +6,21 @@
 // renewing restores it. Real SMTP (tests/tools/smtp_sink.py), axe on every new page, 320 px reflow, keyboard.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli, startServer, launchBrowser, assertAccessible, assertReflows, login } from './harness.mjs';
+import { startSink } from './mailsink.mjs';
 
 const PW = 'Seimitsu-Buhin-2026!';
 const STAFF_PW = 'Kensho-Shonin-2026!';
 const START = '2026-04-01T09:00:00+09:00'; // the server's clock (TSUNAGU_NOW)
 
-/** Every message the sink kept: { to, subject, body }. */
-function readMails(dir) {
-  return readdirSync(dir).filter((f) => f.endsWith('.eml')).sort().map((f) => {
-    const raw = readFileSync(join(dir, f), 'utf8');
-    const cut = raw.indexOf('\r\n\r\n');
-    const head = raw.slice(0, cut).replace(/\r\n[ \t]+/g, ' ');
-    const h = {};
-    for (const line of head.split('\r\n')) {
-      const i = line.indexOf(':');
-      if (i > 0 && !(line.slice(0, i).toLowerCase() in h)) h[line.slice(0, i).toLowerCase()] = line.slice(i + 1).trim();
-    }
-    const subject = (h.subject || '').replace(/\?=\s+=\?/g, '?==?')
-      .replace(/=\?UTF-8\?B\?([^?]*)\?=/gi, (_, b) => Buffer.from(b, 'base64').toString('utf8'));
-    let body = raw.slice(cut + 4);
-    if (/base64/i.test(h['content-transfer-encoding'] || '')) body = Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
-    return { to: h['x-sink-rcpt-to'], subject, body };
-  });
-}
-
-async function waitForMails(dir, pred, n) {
-  const until = Date.now() + 20_000;
-  for (;;) {
-    const got = readMails(dir).filter(pred);
-    if (got.length >= n || Date.now() > until) return got;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 describe('company My Page, approval, listing period, notices and archive (G22-G25)', () => {
-  let srv, browser, page, staff, sink, mailDir, smtpEnv, entityId, publicUrl;
+  let srv, browser, page, staff, sink, smtpEnv, entityId, publicUrl;
 
   before(async () => {
-    mailDir = mkdtempSync(join(tmpdir(), 'tsunagu-mail-'));
-    sink = spawn('/usr/bin/python3', ['tests/tools/smtp_sink.py', '--dir', mailDir, '--timeout', '600'], { stdio: ['pipe', 'pipe', 'inherit'] });
-    const port = await new Promise((resolve, reject) => {
-      sink.stdout.once('data', (d) => resolve(String(d).trim().split('\n')[0]));
-      sink.once('exit', (c) => reject(new Error('smtp sink exited ' + c)));
-    });
-    smtpEnv = { TSUNAGU_SMTP_URL: `smtp://127.0.0.1:${port}`, TSUNAGU_MAIL_FROM: 'noreply@example.jp' };
+    sink = await startSink({ timeout: 600 });
+    smtpEnv = { TSUNAGU_SMTP_URL: sink.url, TSUNAGU_MAIL_FROM: 'noreply@example.jp' };
     srv = await startServer({
       env: { ...smtpEnv, TSUNAGU_NOW: START, TSUNAGU_ALLOW_CLOCK_OVERRIDE: '1' },
       users: [
@@ -81,8 +47,7 @@ describe('company My Page, approval, listing period, notices and archive (G22-G2
     await browser?.close();
     await srv?.stop();
     srv?.cleanup();
-    sink?.kill();
-    if (mailDir) rmSync(mailDir, { recursive: true, force: true });
+    sink?.stop();
   });
 
   it('G22: a draft company is not public; My Page shows it as a draft with a link to edit', async () => {
@@ -176,10 +141,10 @@ describe('company My Page, approval, listing period, notices and archive (G22-G2
     await page.waitForFunction((el) => el.complete && el.naturalWidth > 0, await img.elementHandle());
     assert.match(await img.evaluate((el) => el.currentSrc), /\/media\/[0-9a-f]{32}-\d+\.(webp|jpg)$/);
     await assert.doesNotReject(page.getByText('若手が設計から関われます。').waitFor());
-    const mails = await waitForMails(mailDir, (m) => m.subject === '企業情報が承認されました', 1);
+    const mails = await sink.waitFor((m) => m.subject === '企業情報が承認されました', 1);
     assert.equal(mails.length, 1);
     assert.equal(mails[0].to, 'acme@example.jp');
-    assert.match(mails[0].body, /2026年4月30日/);
+    assert.match(mails[0].text, /2026年4月30日/);
     // My Page: the period, JST dates, days left
     await page.goto(srv.url + '/mypage');
     const facts = await page.getByRole('region', { name: '企業情報' }).textContent();
@@ -203,10 +168,10 @@ describe('company My Page, approval, listing period, notices and archive (G22-G2
     await staff.getByLabel('差し戻しの理由（必須）').fill('代表者のお名前を正式な表記にしてください。');
     await staff.getByRole('button', { name: '差し戻し' }).click();
     await staff.waitForURL(/done=rejected/);
-    const mails = await waitForMails(mailDir, (m) => m.subject === '企業情報が差し戻されました', 1);
+    const mails = await sink.waitFor((m) => m.subject === '企業情報が差し戻されました', 1);
     assert.equal(mails.length, 1);
     assert.equal(mails[0].to, 'acme@example.jp');
-    assert.match(mails[0].body, /代表者のお名前を正式な表記にしてください。/);
+    assert.match(mails[0].text, /代表者のお名前を正式な表記にしてください。/);
     assert.doesNotMatch(await (await fetch(publicUrl)).text(), /差戻 次郎/);
     await page.goto(srv.url + '/mypage');
     assert.match(await page.getByRole('region', { name: '企業情報' }).textContent(), /差し戻し.*代表者のお名前を正式な表記にしてください。/s);
@@ -239,18 +204,18 @@ describe('company My Page, approval, listing period, notices and archive (G22-G2
       assert.equal(r.status, 0, r.stderr);
       return r.stdout;
     };
-    const notices = (days) => readMails(mailDir).filter((m) => m.to === 'acme@example.jp' && m.subject === `企業情報の掲載期間が残り${days}日です`);
+    const notices = (days) => sink.mails().filter((m) => m.to === 'acme@example.jp' && m.subject === `企業情報の掲載期間が残り${days}日です`);
     // the period ends 2026-06-01 00:00 JST (last day 5/31)
     assert.match(tick('2026-05-17T09:00:00+09:00'), /listing notices 0 sent, 0 companies archived/);
     assert.match(tick('2026-05-18T09:00:00+09:00'), /listing notices 1 sent/);
     assert.match(tick('2026-05-18T09:30:00+09:00'), /listing notices 0 sent/);
-    await waitForMails(mailDir, (m) => m.subject.includes('残り14日'), 1);
+    await sink.waitFor((m) => m.subject.includes('残り14日'), 1);
     await new Promise((r) => setTimeout(r, 1000));
     assert.equal(notices(14).length, 1, 'the 14-day notice once');
-    assert.match(notices(14)[0].body, /2026年5月31日/);
+    assert.match(notices(14)[0].text, /2026年5月31日/);
     assert.match(tick('2026-05-29T09:00:00+09:00'), /listing notices 1 sent/);
     assert.match(tick('2026-05-30T09:00:00+09:00'), /listing notices 0 sent, 0 companies archived/);
-    await waitForMails(mailDir, (m) => m.subject.includes('残り3日'), 1);
+    await sink.waitFor((m) => m.subject.includes('残り3日'), 1);
     await new Promise((r) => setTimeout(r, 1000));
     assert.equal(notices(3).length, 1, 'the 3-day notice once');
     assert.equal(notices(14).length, 1);
@@ -265,7 +230,7 @@ describe('company My Page, approval, listing period, notices and archive (G22-G2
     assert.match(tick('2026-06-01T09:00:00+09:00'), /1 companies archived/);
     assert.match(tick('2026-06-01T09:10:00+09:00'), /0 companies archived/);
     assert.equal((await fetch(publicUrl)).status, 404, 'archived: not public (G24)');
-    const ended = await waitForMails(mailDir, (m) => m.subject === '企業情報の掲載期間が終了しました', 1);
+    const ended = await sink.waitFor((m) => m.subject === '企業情報の掲載期間が終了しました', 1);
     assert.equal(ended.length, 1);
     await page.goto(srv.url + '/mypage');
     const section = page.getByRole('region', { name: '企業情報' });

@@ -5,13 +5,12 @@
 // staff read but cannot answer. Every new page: zero axe violations, reflow at 320 px; forms by keyboard.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import {
-  startServer, launchBrowser, assertAccessible, assertReflows, login, cli, DEMO_PASSWORD, ROOT,
+  startServer, launchBrowser, assertAccessible, assertReflows, login, cli, DEMO_PASSWORD,
 } from './harness.mjs';
+import { startSink } from './mailsink.mjs';
 
 const STAFF = {
   kind: 'staff', login: 'soudan-shushoku', email: 'soudan-shushoku@example.jp', password: 'Tone-River-Staff-2026',
@@ -29,38 +28,6 @@ const TEXT1 = '来週、前橋市の会社で面接があります。\n練習の
 const REPLY = '承知しました。水曜日の14時はいかがでしょうか。\n持ち物：履歴書の写し（合言葉：榛名湖の朝霧）';
 const TEXT2 = '水曜日の14時で大丈夫です。<b onmouseover="x()">よろしく</b>お願いします。（伊香保の石段）';
 const VIEW = { width: 390, height: 844 };
-
-/** A message as the sink kept it: envelope lines, headers (unfolded, encoded-words decoded) and body text. */
-function readMail(file) {
-  const raw = readFileSync(file, 'utf8');
-  const split = raw.indexOf('\r\n\r\n');
-  assert.ok(split > 0, 'the message has a header and a body');
-  const head = raw.slice(0, split).replace(/\r\n[ \t]+/g, ' ');
-  const headers = {};
-  for (const line of head.split('\r\n')) {
-    const m = /^([!-9;-~]+):\s?(.*)$/.exec(line);
-    assert.ok(m, `header line: ${JSON.stringify(line)}`);
-    const name = m[1].toLowerCase();
-    headers[name] = headers[name] === undefined ? m[2] : headers[name] + '\n' + m[2];
-  }
-  const decodeWords = (v) => v.replace(/\?=\s+=\?/g, '?==?')
-    .replace(/=\?UTF-8\?B\?([A-Za-z0-9+/=]*)\?=/gi, (_, b) => Buffer.from(b, 'base64').toString('utf8'));
-  let body = raw.slice(split + 4);
-  if (/base64/i.test(headers['content-transfer-encoding'] || '')) {
-    body = Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
-  }
-  return { raw, headers, subject: decodeWords(headers.subject || ''), body };
-}
-
-async function waitForMail(dir, count, ms = 20_000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const files = readdirSync(dir).filter((f) => f.endsWith('.eml')).sort();
-    if (files.length >= count) return files.map((f) => join(dir, f));
-    if (Date.now() > end) throw new Error(`expected ${count} mail(s) in ${dir}, found ${files.length}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 /** Audit entries (action, target, detail) straight from the database, with Debian's python3 sqlite3. */
 function auditEntries(data, prefix) {
@@ -84,24 +51,13 @@ async function tabTo(page, selector, max = 60) {
 }
 
 describe('mail consultation (G12, SEC04, SEC08)', () => {
-  let srv, browser, sink, mailDir, seeker, staff, threadUrl, threadPath, id;
+  let srv, browser, sink, seeker, staff, threadUrl, threadPath, id;
 
   before(async () => {
-    mailDir = mkdtempSync(join(tmpdir(), 'tsunagu-consult-mail-'));
-    sink = spawn('/usr/bin/python3', ['tests/tools/smtp_sink.py', '--dir', mailDir, '--timeout', '300'],
-      { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
-    const port = await new Promise((resolve, reject) => {
-      let out = '';
-      sink.stdout.on('data', (d) => {
-        out += d;
-        const m = out.match(/^(\d+)\n/);
-        if (m) resolve(m[1]);
-      });
-      sink.on('exit', (c) => reject(new Error('smtp sink exited ' + c)));
-    });
+    sink = await startSink({ timeout: 300 });
     srv = await startServer({
       users: [STAFF, KIGYO, OTHER],
-      env: { TSUNAGU_SMTP_URL: `smtp://127.0.0.1:${port}`, TSUNAGU_MAIL_FROM: 'noreply@example.jp' },
+      env: { TSUNAGU_SMTP_URL: sink.url, TSUNAGU_MAIL_FROM: 'noreply@example.jp' },
     });
     browser = await launchBrowser();
     // browser.newPage gives each person a context of their own (own cookies)
@@ -112,9 +68,7 @@ describe('mail consultation (G12, SEC04, SEC08)', () => {
     await browser?.close();
     await srv?.stop();
     srv?.cleanup();
-    sink?.stdin.end();
-    sink?.kill('SIGTERM');
-    if (mailDir) rmSync(mailDir, { recursive: true, force: true });
+    sink?.stop();
   });
 
   it('G12: the seeker starts a consultation from My Page (CSRF-protected form, axe, reflow)', async () => {
@@ -254,17 +208,16 @@ describe('mail consultation (G12, SEC04, SEC08)', () => {
   });
 
   it('SEC04/SEC08: the seeker gets a notice with the link and without any consultation text', async () => {
-    const [file] = await waitForMail(mailDir, 1);
-    const mail = readMail(file);
+    const [mail] = await sink.waitFor(() => true, 1);
     assert.equal(mail.headers['x-sink-rcpt-to'], SEEKER_EMAIL, 'one recipient: the seeker');
     assert.match(mail.headers.to, new RegExp(SEEKER_EMAIL.replace(/\./g, '\\.')));
     assert.equal(mail.headers.cc, undefined);
     assert.equal(mail.headers.bcc, undefined);
     assert.equal(mail.subject, 'メール相談に返信がありました');
-    assert.ok(mail.body.includes(threadUrl), `the body links to the thread: ${mail.body}`);
+    assert.ok(mail.text.includes(threadUrl), `the body links to the thread: ${mail.text}`);
     for (const text of [SUBJECT, TEXT1, REPLY, ...TEXT1.split('\n'), ...REPLY.split('\n'), '赤城山７７３１', '榛名湖の朝霧']) {
       assert.ok(!mail.raw.includes(text), `raw mail must not contain ${text}`);
-      assert.ok(!mail.body.includes(text), `decoded body must not contain ${text}`);
+      assert.ok(!mail.text.includes(text), `decoded body must not contain ${text}`);
       assert.ok(!mail.subject.includes(text), `subject must not contain ${text}`);
     }
     // base64 of a distinctive piece of the texts is not hiding in the raw message either
@@ -282,8 +235,8 @@ describe('mail consultation (G12, SEC04, SEC08)', () => {
     const item = seeker.locator('.consult-item', { hasText: SUBJECT });
     assert.equal(await item.locator('.badge', { hasText: '未読 1件' }).count(), 1);
 
-    const mail = readMail((await waitForMail(mailDir, 1))[0]);
-    const link = mail.body.match(/https?:\/\/\S+\/mypage\/consultations\/\d+/)[0];
+    const [mail] = await sink.waitFor(() => true, 1);
+    const link = mail.text.match(/https?:\/\/\S+\/mypage\/consultations\/\d+/)[0];
     await seeker.goto(link);
     const answer = seeker.locator('.consult-msg-staff');
     assert.equal(await answer.locator('.consult-body').innerText(), REPLY);
@@ -363,7 +316,7 @@ describe('mail consultation (G12, SEC04, SEC08)', () => {
     await ctx.close();
     await seeker.goto(threadUrl);
     assert.equal(await seeker.locator('.consult-msg').count(), 3, 'nothing was added');
-    assert.equal(readdirSync(mailDir).filter((f) => f.endsWith('.eml')).length, 1, 'no second notice');
+    assert.equal(sink.count(), 1, 'no second notice');
   });
 
   it('staff close the thread and reopen it; the seeker sees the state', async () => {

@@ -6,11 +6,11 @@
 // zero axe violations on the event page and My Page events; reflow at 320 px.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli, startServer, launchBrowser, assertAccessible, assertReflows, login } from './harness.mjs';
+import { startSink } from './mailsink.mjs';
 
 const A = { kind: 'seeker', login: 'ev-seeker-a', email: 'ev-a@example.jp', name: '試験 一郎', password: 'Kaede-Momiji-7391' };
 const B = { kind: 'seeker', login: 'ev-seeker-b', email: 'ev-b@example.jp', name: '試験 花子', password: 'Sakura-Tsubaki-4826' };
@@ -22,65 +22,14 @@ function jst(days, hour) {
   return d.toISOString().slice(0, 10) + `T${String(hour).padStart(2, '0')}:00`;
 }
 
-// ---- a small reader of the sink's .eml files (RFC 2047 subjects, base64 parts, multipart/mixed) ----
-function decodeWords(s) {
-  return s.replace(/\r\n[ \t]/g, ' ').replace(/=\?UTF-8\?B\?([^?]*)\?=\s*/gi, (_, b) => Buffer.from(b, 'base64').toString('utf8')).trim();
-}
-function splitHead(raw) {
-  const i = raw.indexOf('\r\n\r\n');
-  const head = raw.slice(0, i), body = raw.slice(i + 4);
-  const headers = {};
-  for (const line of head.replace(/\r\n[ \t]/g, ' ').split('\r\n')) {
-    const m = line.match(/^([A-Za-z-]+):\s*(.*)$/);
-    if (m) headers[m[1].toLowerCase()] = headers[m[1].toLowerCase()] ?? m[2];
-  }
-  return { headers, body };
-}
-function decodeBody(headers, body) {
-  return /base64/i.test(headers['content-transfer-encoding'] || '') ? Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8') : body;
-}
-function readMail(file) {
-  const { headers, body } = splitHead(readFileSync(file, 'latin1'));
-  const mail = { to: headers['x-sink-rcpt-to'], subject: decodeWords(Buffer.from(headers.subject || '', 'latin1').toString()), text: '', attachments: [] };
-  const b = (headers['content-type'] || '').match(/boundary="?([^";]+)"?/);
-  if (!b) {
-    mail.text = decodeBody(headers, body);
-    return mail;
-  }
-  for (const part of body.split('--' + b[1]).slice(1)) {
-    if (part.startsWith('--')) break;
-    const p = splitHead(part.replace(/^\r\n/, ''));
-    const type = (p.headers['content-type'] || '').toLowerCase();
-    const content = decodeBody(p.headers, p.body.replace(/\r\n$/, ''));
-    if (type.startsWith('text/plain') && !/attachment/i.test(p.headers['content-disposition'] || '')) mail.text = content;
-    else mail.attachments.push({ type, content });
-  }
-  return mail;
-}
-async function waitMail(dir, pred, what) {
-  for (let i = 0; i < 100; i++) {
-    for (const f of readdirSync(dir).filter((n) => n.endsWith('.eml')).sort()) {
-      const m = readMail(join(dir, f));
-      if (pred(m)) return m;
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('no mail: ' + what);
-}
-
 describe('event applications with capacity, waiting list and calendar file (G12, G41, B06)', () => {
-  let srv, sink, mailDir, browser, anon, pageA, pageB, eventUrl, seatSession, closedSession;
+  let srv, sink, browser, anon, pageA, pageB, eventUrl, seatSession, closedSession;
 
   before(async () => {
-    mailDir = mkdtempSync(join(tmpdir(), 'tsunagu-ev-mail-'));
-    sink = spawn('/usr/bin/python3', ['tests/tools/smtp_sink.py', '--dir', mailDir, '--timeout', '300'], { stdio: ['pipe', 'pipe', 'inherit'] });
-    const port = await new Promise((resolve, reject) => {
-      sink.stdout.once('data', (d) => resolve(String(d).trim().split('\n')[0]));
-      sink.once('exit', (c) => reject(new Error('smtp sink exited ' + c)));
-    });
+    sink = await startSink({ timeout: 300 });
     srv = await startServer({
       users: [A, B],
-      env: { TSUNAGU_SMTP_URL: `smtp://127.0.0.1:${port}`, TSUNAGU_MAIL_FROM: 'noreply@example.jp' },
+      env: { TSUNAGU_SMTP_URL: sink.url, TSUNAGU_MAIL_FROM: 'noreply@example.jp' },
     });
     // an event of our own with two sessions: one seat; and one whose deadline has passed
     const csv = join(srv.data, 'events.csv');
@@ -115,8 +64,7 @@ describe('event applications with capacity, waiting list and calendar file (G12,
       assert.equal(await srv.stop(), 0);
       srv.cleanup();
     }
-    sink?.kill('SIGTERM');
-    rmSync(mailDir, { recursive: true, force: true });
+    sink?.stop();
   });
 
   function session(page, when) {
@@ -175,7 +123,7 @@ describe('event applications with capacity, waiting list and calendar file (G12,
     await assertAccessible(pageA, 'My Page events');
     await assertReflows(pageA, 'My Page events at 390 px');
 
-    const mail = await waitMail(mailDir, (m) => m.to === A.email && /お申し込みを受け付けました/.test(m.subject), 'confirmation to A');
+    const mail = await sink.waitMail(A.email, 'お申し込みを受け付けました');
     assert.match(mail.text, /ゼット就活セミナー/);
     assert.match(mail.text, /ゼット会館 第1会議室/);
     const cal = mail.attachments.find((a) => a.type.startsWith('text/calendar'));
@@ -220,7 +168,7 @@ describe('event applications with capacity, waiting list and calendar file (G12,
     const itemB = pageB.locator('li.application').filter({ hasText: 'ゼット就活セミナー' });
     assert.match(await itemB.textContent(), /キャンセル待ち（1番目）/);
     assert.equal(await itemB.getByRole('link', { name: /カレンダーに登録する/ }).count(), 0, 'no calendar file while waiting');
-    const waitMailB = await waitMail(mailDir, (m) => m.to === B.email && /キャンセル待ち/.test(m.subject), 'waiting notice to B');
+    const waitMailB = await sink.waitMail(B.email, 'キャンセル待ち');
     assert.match(waitMailB.text, /1番目/);
     assert.equal(waitMailB.attachments.length, 0);
 
@@ -231,10 +179,10 @@ describe('event applications with capacity, waiting list and calendar file (G12,
     await pageA.waitForURL(/\/mypage\/events\?done=cancelled/);
     assert.match(await pageA.getByRole('status').textContent(), /キャンセルしました/);
     assert.match(await pageA.locator('li.application').filter({ hasText: 'ゼット就活セミナー' }).textContent(), /キャンセル済み/);
-    await waitMail(mailDir, (m) => m.to === A.email && /キャンセルしました/.test(m.subject), 'cancellation to A');
+    await sink.waitMail(A.email, 'キャンセルしました');
 
     // B was promoted in the same transaction and mailed with the calendar file
-    const promo = await waitMail(mailDir, (m) => m.to === B.email && /参加できるようになりました/.test(m.subject), 'promotion to B');
+    const promo = await sink.waitMail(B.email, '参加できるようになりました');
     assert.match(promo.text, /申込済み/);
     assert.ok(promo.attachments.some((a) => a.type.startsWith('text/calendar') && /DTSTART:/.test(a.content)));
     await pageB.goto(srv.url + '/mypage/events');

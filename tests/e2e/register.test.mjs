@@ -3,12 +3,11 @@
 // and a real SMTP server (tests/tools/smtp_sink.py). Every new page passes axe and reflows at 320 px.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, DEMO_PASSWORD, startServer, launchBrowser, assertAccessible, assertReflows, login } from './harness.mjs';
+import { DEMO_PASSWORD, startServer, launchBrowser, assertAccessible, assertReflows, login } from './harness.mjs';
+import { startSink } from './mailsink.mjs';
 
 const NEW_PASSWORD = 'Gunma-Shushoku-2026!';
 const RESET_PASSWORD = 'Akagi-Haruna-Myogi-3';
@@ -16,38 +15,6 @@ const RESET_PASSWORD = 'Akagi-Haruna-Myogi-3';
 let srv;
 let browser;
 let sink;
-let sinkDir;
-
-/** One stored message: envelope recipient, decoded Subject and decoded text body. */
-function readMail(file) {
-  const raw = readFileSync(file, 'utf8');
-  const cut = raw.indexOf('\r\n\r\n');
-  const head = raw.slice(0, cut).replace(/\r\n[ \t]+/g, ' ');
-  const body = raw.slice(cut + 4);
-  const header = (name) => {
-    const m = head.match(new RegExp(`^${name}: (.*)$`, 'mi'));
-    return m ? m[1] : '';
-  };
-  const subject = header('Subject').replace(/=\?UTF-8\?B\?([^?]*)\?=\s*/gi, (_, b) => Buffer.from(b, 'base64').toString('utf8'));
-  const text = /base64/i.test(header('Content-Transfer-Encoding'))
-    ? Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8') : body;
-  return { file, to: header('X-Sink-Rcpt-To'), subject, text, head };
-}
-
-function mails() {
-  return readdirSync(sinkDir).filter((f) => f.endsWith('.eml')).sort().map((f) => readMail(join(sinkDir, f)));
-}
-
-/** Waits (up to 20 s) for a message to `to` whose subject contains `subject`, not among `seen`. */
-async function waitMail(to, subject, seen = new Set()) {
-  const until = Date.now() + 20_000;
-  while (Date.now() < until) {
-    const m = mails().find((x) => x.to === to && x.subject.includes(subject) && !seen.has(x.file));
-    if (m) return m;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`no mail "${subject}" to ${to}; have: ${mails().map((x) => `${x.to} ${x.subject}`).join('; ')}`);
-}
 
 function sql(query) {
   const r = spawnSync('sqlite3', [join(srv.data, 'tsunagu.db'), query], { encoding: 'utf8' });
@@ -104,17 +71,10 @@ function solve(token) {
 }
 
 before(async () => {
-  sinkDir = mkdtempSync(join(tmpdir(), 'tsunagu-sink-'));
-  sink = spawn('/usr/bin/python3', ['tests/tools/smtp_sink.py', '--dir', sinkDir, '--timeout', '600'],
-    { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
-  const port = await new Promise((resolve, reject) => {
-    let out = '';
-    sink.stdout.on('data', (d) => { out += d; const m = out.match(/^(\d+)\s/); if (m) resolve(m[1]); });
-    sink.on('exit', (c) => reject(new Error('smtp sink exited ' + c)));
-  });
+  sink = await startSink({ timeout: 600 });
   srv = await startServer({
     env: {
-      TSUNAGU_SMTP_URL: `smtp://127.0.0.1:${port}`, TSUNAGU_MAIL_FROM: 'noreply@example.jp',
+      TSUNAGU_SMTP_URL: sink.url, TSUNAGU_MAIL_FROM: 'noreply@example.jp',
       TSUNAGU_ANTISPAM_RATE_MAX: '200',
     },
   });
@@ -125,8 +85,7 @@ after(async () => {
   await browser?.close();
   await srv?.stop();
   srv?.cleanup();
-  sink?.kill('SIGTERM');
-  rmSync(sinkDir, { recursive: true, force: true });
+  sink?.stop();
 });
 
 describe('registration by e-mail (G11, G21, issue 5 item 3)', () => {
@@ -154,7 +113,7 @@ describe('registration by e-mail (G11, G21, issue 5 item 3)', () => {
     await page.getByRole('heading', { name: '確認メールを送信しました' }).waitFor();
     await checkPage(page, 'registration sent page');
 
-    const confirm = await waitMail(email, 'メールアドレスの確認');
+    const confirm = await sink.waitMail(email, 'メールアドレスの確認');
     assert.match(confirm.subject, /利用者登録/);
     const link = confirm.text.match(/https?:\/\/\S+\/register\/confirm\?token=[A-Za-z0-9_-]{43}/);
     assert.ok(link, confirm.text);
@@ -178,7 +137,7 @@ describe('registration by e-mail (G11, G21, issue 5 item 3)', () => {
     assert.equal((await page.locator('.login-id-value').innerText()).trim(), loginId);
     await checkPage(page, 'registration done page');
 
-    const notice = await waitMail(email, 'ログインIDのお知らせ');
+    const notice = await sink.waitMail(email, 'ログインIDのお知らせ');
     assert.ok(notice.text.includes(loginId), notice.text);
     assert.ok(!notice.text.includes(NEW_PASSWORD), 'the password is never mailed');
     assert.ok(!/\r\n(Bcc|Cc):/i.test(notice.head));
@@ -249,7 +208,7 @@ describe('registration by e-mail (G11, G21, issue 5 item 3)', () => {
     await page.getByRole('button', { name: '確認メールを送信する' }).click();
     await page.getByRole('heading', { name: '確認メールを送信しました' }).waitFor();
 
-    const confirm = await waitMail(email, 'メールアドレスの確認');
+    const confirm = await sink.waitMail(email, 'メールアドレスの確認');
     assert.match(confirm.subject, /企業登録/);
     const link = confirm.text.match(/https?:\/\/\S+\/register\/confirm\?token=[A-Za-z0-9_-]{43}/);
     await page.goto(link[0]);
@@ -259,7 +218,7 @@ describe('registration by e-mail (G11, G21, issue 5 item 3)', () => {
     await page.getByLabel('パスワード（確認）').fill(NEW_PASSWORD);
     await page.getByRole('button', { name: 'パスワードを設定して登録を完了する' }).click();
     await page.getByRole('heading', { name: '登録が完了しました' }).waitFor();
-    const notice = await waitMail(email, 'ログインIDのお知らせ');
+    const notice = await sink.waitMail(email, 'ログインIDのお知らせ');
     assert.ok(notice.text.includes(loginId));
 
     await login(page, srv.url, loginId, NEW_PASSWORD);
@@ -291,11 +250,11 @@ describe('registration by e-mail (G11, G21, issue 5 item 3)', () => {
       texts.push({ url: page.url(), text: await page.locator('main').innerText() });
     }
     assert.deepEqual(texts[0], texts[1]);
-    const dup = await waitMail('seeker@demo.tsunagu.invalid', '利用者登録のお申し込みについて');
+    const dup = await sink.waitMail('seeker@demo.tsunagu.invalid', '利用者登録のお申し込みについて');
     assert.match(dup.text, /すでに登録されています/);
     assert.ok(!/register\/confirm/.test(dup.text), 'no registration link for a registered address');
     assert.match(dup.text, /\/password\/forgot/);
-    await waitMail('fresh.e2e@example.jp', 'メールアドレスの確認');
+    await sink.waitMail('fresh.e2e@example.jp', 'メールアドレスの確認');
     assert.equal(sql("SELECT COUNT(*) FROM registrations WHERE email = 'seeker@demo.tsunagu.invalid'"), '0');
     await page.context().close();
   });
@@ -330,11 +289,11 @@ describe('password reset by e-mail (issue 5 item 7)', () => {
     assert.equal(await page.locator('main').innerText(), unknownText);
     await checkPage(page, 'forgot sent page');
 
-    const mail = await waitMail('seeker@demo.tsunagu.invalid', 'パスワードの再設定');
+    const mail = await sink.waitMail('seeker@demo.tsunagu.invalid', 'パスワードの再設定');
     assert.match(mail.text, /demo-seeker/);
     const link = mail.text.match(/https?:\/\/\S+\/password\/reset\?token=[A-Za-z0-9_-]{43}/);
     assert.ok(link, mail.text);
-    assert.ok(!mails().some((m) => m.to === 'nobody.e2e@example.jp'));
+    assert.ok(!sink.mails().some((m) => m.to === 'nobody.e2e@example.jp'));
 
     await page.goto(link[0]);
     assert.equal((await page.locator('.login-id-value').innerText()).trim(), 'demo-seeker');
@@ -377,7 +336,7 @@ describe('password reset by e-mail (issue 5 item 7)', () => {
     const page = await newPage();
     await page.goto(srv.url + '/password/forgot');
     // keyboard alone: Tab to the field (the honeypot is never reached), type, Enter
-    const seen = new Set(mails().map((m) => m.file));
+    const seen = new Set(sink.mails().map((m) => m.file));
     let focused = '';
     for (let i = 0; i < 40 && focused !== 'f-email'; i++) {
       await page.keyboard.press('Tab');
@@ -388,7 +347,7 @@ describe('password reset by e-mail (issue 5 item 7)', () => {
     await page.keyboard.type('company@demo.tsunagu.invalid');
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'メールを送信しました' }).waitFor();
-    const mail = await waitMail('company@demo.tsunagu.invalid', 'パスワードの再設定', seen);
+    const mail = await sink.waitMail('company@demo.tsunagu.invalid', 'パスワードの再設定', seen);
     const link = mail.text.match(/https?:\/\/\S+\/password\/reset\?token=[A-Za-z0-9_-]{43}/);
     sql('UPDATE password_resets SET expires_at = expires_at - 3601 WHERE used_at IS NULL');
     const r = await page.goto(link[0]);
@@ -401,7 +360,7 @@ describe('password reset by e-mail (issue 5 item 7)', () => {
 describe('public forms refuse abuse (SEC04, SEC05, B04)', () => {
   it('SEC04: a CR/LF header injection in the name or the address is refused with a message, and no mail is sent', async () => {
     const page = await newPage();
-    const before = mails().length;
+    const before = sink.count();
     for (const [field, value] of [['name', '太郎\r\nBcc: victim@example.org'], ['email', 'a@example.jp\r\nBcc: victim@example.org']]) {
       const f = await formFields(page, '/register/seeker');
       Object.assign(f, {
@@ -418,8 +377,8 @@ describe('public forms refuse abuse (SEC04, SEC05, B04)', () => {
     const res = await post(page, '/password/forgot', { ...f, email: 'seeker@demo.tsunagu.invalid\r\nBcc: victim@example.org' });
     assert.match(res.text, /id="f-email-error">[^<]*使えない文字/);
     await new Promise((r) => setTimeout(r, 7000)); // the sender looks every 5 s
-    assert.equal(mails().length, before, 'no mail was sent');
-    assert.ok(!mails().some((m) => /victim/.test(m.head)));
+    assert.equal(sink.count(), before, 'no mail was sent');
+    assert.ok(!sink.mails().some((m) => /victim/.test(m.head)));
     assert.equal(sql("SELECT COUNT(*) FROM registrations WHERE email LIKE 'inject%'"), '0');
     await page.context().close();
   });

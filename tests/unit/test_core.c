@@ -494,7 +494,7 @@ test_str_utf8_prefix(void **state)
 	assert_int_equal(str_utf8_prefix(s, n, 100), n);
 	/* a sequence cut short by n, and stray continuation bytes, never run past n */
 	assert_int_equal(str_utf8_prefix(s, 2, 1), 2);
-	assert_int_equal(str_utf8_prefix("\x80\x80a", 3, 1), 2);
+	assert_int_equal(str_utf8_prefix("\x80\x80" "a", 3, 1), 2);
 	assert_int_equal(str_utf8_prefix("", 0, 3), 0);
 }
 
