@@ -2,6 +2,7 @@
  * with a reason (SEC15). Who may is the department rule's answer (auth/policy.h): seekers by employment
  * support and the prefecture, companies by the department the company record is registered to. */
 #include "app/web.h"
+#include "auth/audit.h"
 #include "auth/policy.h"
 #include "auth/staff.h"
 #include "core/jtime.h"
@@ -25,7 +26,7 @@ void
 page_staff_members(req_t *r)
 {
 	arena_t *A = &r->arena;
-	const char *q = http_query(r, "q"), *kind = http_query(r, "kind");
+	const char *q = http_query(r, "q"), *kind = http_query(r, "kind"), *held = http_query(r, "held");
 	tv_t *ctx, *list;
 	db_stmt_t *st;
 	db_t *db;
@@ -44,9 +45,12 @@ page_staff_members(req_t *r)
 	ctx = web_ctx(r, "会員管理");
 	list = tv_list(A);
 	/* instr on lower(): no LIKE wildcards to escape; lower() folds ASCII, enough for IDs and addresses */
-	st = db_prepare(db, "SELECT a.id, a.kind, a.login, a.display_name, a.email, a.status, COALESCE(a.last_login_at, 0) "
-	    "FROM accounts a WHERE a.kind <> 'staff' AND (? = '' OR a.kind = ?) AND (? = '' OR instr(lower(a.login), lower(?)) > 0 "
-	    "OR instr(lower(a.email), lower(?)) > 0 OR instr(a.display_name, ?) > 0) ORDER BY a.id DESC LIMIT ?");
+	st = db_prepare(db, "SELECT a.id, a.kind, a.login, a.display_name, a.email, a.status, COALESCE(a.last_login_at, 0), "
+	    "COALESCE(s.held, c.held, 0) FROM accounts a LEFT JOIN seekers s ON s.account_id = a.id "
+	    "LEFT JOIN company_accounts c ON c.account_id = a.id "
+	    "WHERE a.kind <> 'staff' AND (? = '' OR a.kind = ?) AND (? = '' OR instr(lower(a.login), lower(?)) > 0 "
+	    "OR instr(lower(a.email), lower(?)) > 0 OR instr(a.display_name, ?) > 0) "
+	    "AND (? = 0 OR COALESCE(s.held, c.held, 0) = 1) ORDER BY a.id DESC LIMIT ?");
 	if (st == NULL) {
 		web_error(r, 500, NULL);
 		return;
@@ -57,7 +61,8 @@ page_staff_members(req_t *r)
 	db_bind_str(st, 4, q);
 	db_bind_str(st, 5, q);
 	db_bind_str(st, 6, q);
-	db_bind_i64(st, 7, MEMBER_LIST_MAX + 1);
+	db_bind_i64(st, 7, held != NULL && strcmp(held, "1") == 0);
+	db_bind_i64(st, 8, MEMBER_LIST_MAX + 1);
 	while (db_step(st) == DB_ROW) {
 		tv_t *m;
 		if (++n > MEMBER_LIST_MAX)
@@ -71,6 +76,7 @@ page_staff_members(req_t *r)
 		tv_set_str(A, m, "status", account_status_label(db_col_text(st, 5)));
 		tv_set_bool(A, m, "inactive", strcmp(db_col_text(st, 5), "active") != 0);
 		tv_set_int(A, m, "last_login_at", db_col_i64(st, 6));
+		tv_set_bool(A, m, "held", db_col_i64(st, 7) != 0);
 		tv_push(A, list, m);
 	}
 	db_done(st);
@@ -81,12 +87,14 @@ page_staff_members(req_t *r)
 	tv_set_str(A, ctx, "q", q);
 	tv_set_bool(A, ctx, "k_seeker", strcmp(kind, "seeker") == 0);
 	tv_set_bool(A, ctx, "k_company", strcmp(kind, "company") == 0);
+	tv_set_bool(A, ctx, "held_only", held != NULL && strcmp(held, "1") == 0);
 	tv_set_bool(A, ctx, "searched", http_query(r, "q") != NULL);
 	web_render(r, "staff/members", ctx);
 }
 
 typedef struct member {
 	int64_t id, dept, last_login, created;
+	bool held;           /* registered without the anti-spam work: waits for staff review (確認待ち) */
 	policy_record_t pk;
 	const char *kind, *login, *name, *email, *status;
 } member_t;
@@ -101,7 +109,8 @@ load_member(req_t *r, db_t *db, member_t *m)
 	if (!str_to_i64(http_param(r, 0), 1, INT64_MAX, &m->id))
 		return 0;
 	st = db_prepare(db, "SELECT a.kind, a.login, a.display_name, a.email, a.status, COALESCE(a.last_login_at, 0), "
-	    "a.created_at, COALESCE(e.department_id, 0) FROM accounts a LEFT JOIN company_accounts c ON c.account_id = a.id "
+	    "a.created_at, COALESCE(e.department_id, 0), COALESCE((SELECT held FROM seekers WHERE account_id = a.id), c.held, 0) "
+	    "FROM accounts a LEFT JOIN company_accounts c ON c.account_id = a.id "
 	    "LEFT JOIN entities e ON e.id = c.entity_id WHERE a.id = ? AND a.kind <> 'staff'");
 	if (st == NULL)
 		return -1;
@@ -114,6 +123,7 @@ load_member(req_t *r, db_t *db, member_t *m)
 		m->status = arena_strdup(&r->arena, db_col_text(st, 4));
 		m->last_login = db_col_i64(st, 5);
 		m->created = db_col_i64(st, 6);
+		m->held = db_col_i64(st, 8) != 0;
 		/* as account_set_status judges it */
 		if (strcmp(m->kind, "seeker") == 0) {
 			m->pk = POLICY_SEEKER;
@@ -148,6 +158,8 @@ member_page(req_t *r, db_t *db, const member_t *m, const char *msg)
 	tv_set_bool(A, u, "deleted", strcmp(m->status, "deleted") == 0);
 	tv_set_int(A, u, "last_login_at", m->last_login);
 	tv_set_int(A, u, "created_at", m->created);
+	tv_set_bool(A, u, "held", m->held);
+	tv_set_str(A, u, "release_action", arena_printf(A, "/staff/members/%" PRId64 "/release", m->id));
 	tv_set(A, ctx, "member", u);
 	tv_set_bool(A, ctx, "can_status", policy_can(me(r), POLICY_STATUS, m->pk, m->dept));
 	tv_set_bool(A, ctx, "can_delete", policy_can(me(r), POLICY_DELETE, m->pk, m->dept));
@@ -161,6 +173,8 @@ member_page(req_t *r, db_t *db, const member_t *m, const char *msg)
 	tv_set_str(A, ctx, "action", arena_printf(A, "/staff/members/%" PRId64 "/status", m->id));
 	if (done != NULL && strcmp(done, "status") == 0)
 		tv_set_str(A, ctx, "done", "状態を変更しました。");
+	else if (done != NULL && strcmp(done, "released") == 0)
+		tv_set_str(A, ctx, "done", "確認済みにしました。");
 	st = db_prepare(db, "SELECT l.status, l.reason, l.at, COALESCE(b.login, '') FROM account_status_log l "
 	    "LEFT JOIN accounts b ON b.id = l.by_id WHERE l.account_id = ? ORDER BY l.id DESC LIMIT 50");
 	if (st == NULL) {
@@ -243,4 +257,47 @@ page_staff_member_status_post(req_t *r)
 		break;
 	}
 	web_error(r, 500, NULL);
+}
+
+/*
+ * 確認待ち → 確認済み: a registration sent without the proof of work (JavaScript off, B04) is kept but
+ * marked held until a staff member who may change the member's status has looked at it. The change and
+ * its audit entry commit together.
+ */
+void
+page_staff_member_release_post(req_t *r)
+{
+	struct auth_ctx *a = r->auth;
+	char target[48];
+	audit_entry_t e = { a->account.id, a->account.login, r->ip, "member.release", target, "held cleared" };
+	member_t m;
+	db_stmt_t *st;
+	db_t *db;
+	bool ok;
+
+	if (!member_target(r, &db, &m, POLICY_STATUS))
+		return;
+	if (!m.held) {
+		http_redirect(r, arena_printf(&r->arena, "/staff/members/%" PRId64, m.id));
+		return;
+	}
+	snprintf(target, sizeof(target), "account:%" PRId64, m.id);
+	if (!db_begin_write(db)) {
+		web_error(r, 500, NULL);
+		return;
+	}
+	st = db_prepare(db, strcmp(m.kind, "seeker") == 0 ? "UPDATE seekers SET held = 0 WHERE account_id = ?" :
+	    "UPDATE company_accounts SET held = 0 WHERE account_id = ?");
+	ok = st != NULL;
+	if (ok) {
+		db_bind_i64(st, 1, m.id);
+		ok = db_run(st) == DB_DONE;
+	}
+	if (!ok || !audit_append(db, &e, jtime_now()) || !db_commit(db)) {
+		db_rollback(db);
+		web_error(r, 500, NULL);
+		return;
+	}
+	(void)audit_sync_head(db);
+	http_redirect(r, arena_printf(&r->arena, "/staff/members/%" PRId64 "?done=released", m.id));
 }

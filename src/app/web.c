@@ -79,6 +79,7 @@ static const route_t routes[] = {
 	{ M_GET, "/staff/members", ROLE_STAFF, page_staff_members },
 	{ M_GET, "/staff/members/:id", ROLE_STAFF, page_staff_member },
 	{ M_POST, "/staff/members/:id/status", ROLE_STAFF, page_staff_member_status_post },
+	{ M_POST, "/staff/members/:id/release", ROLE_STAFF, page_staff_member_release_post },
 	/* events (events.c) */
 	{ M_POST, "/events/:id/apply", ROLE_SEEKER, page_event_apply_post },
 	{ M_GET, "/mypage/events", ROLE_SEEKER, page_mypage_events },

@@ -131,6 +131,7 @@ void page_staff_department_retire_post(req_t *r);
 void page_staff_members(req_t *r);
 void page_staff_member(req_t *r);
 void page_staff_member_status_post(req_t *r);
+void page_staff_member_release_post(req_t *r);
 /* event sessions and applications (events.c; issue 5 items 4 and 6, G12, G41, B06) */
 struct db;
 /* Puts an event's sessions (seats left, the viewer's own state, apply buttons) into ctx; false on error. */

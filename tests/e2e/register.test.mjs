@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { DEMO_PASSWORD, startServer, launchBrowser, assertAccessible, assertReflows, login } from './harness.mjs';
+import { DEMO_PASSWORD, cli, startServer, launchBrowser, assertAccessible, assertReflows, login } from './harness.mjs';
 import { startSink } from './mailsink.mjs';
 
 const NEW_PASSWORD = 'Gunma-Shushoku-2026!';
@@ -383,12 +383,12 @@ describe('public forms refuse abuse (SEC04, SEC05, B04)', () => {
     await page.context().close();
   });
 
-  it('B04: a registration sent without the proof of work is stored but held for review', async () => {
+  it('B04: a registration sent without the proof of work is stored but held, and staff review it (確認待ち → 確認済み)', async () => {
     const page = await newPage();
     const f = await formFields(page, '/register/seeker');
-    assert.equal(f.as_pow, '');
+    // as a browser without JavaScript sends it: no proof of work (pow.js may already have filled it in here)
     const res = await post(page, '/register/seeker', {
-      ...f, email: 'nojs.e2e@example.jp', name: '渋川 三郎', kana: 'しぶかわ さぶろう', birth_date: '1999-09-09', target: 'chuto',
+      ...f, as_pow: '', email: 'nojs.e2e@example.jp', name: '渋川 三郎', kana: 'しぶかわ さぶろう', birth_date: '1999-09-09', target: 'chuto',
     });
     assert.match(res.url, /\/register\/sent\?held=1$/);
     assert.match(res.text, /担当者が内容を確認/);
@@ -400,6 +400,38 @@ describe('public forms refuse abuse (SEC04, SEC05, B04)', () => {
     });
     assert.match(hp.url, /\/register\/sent$/);
     assert.equal(sql("SELECT COUNT(*) FROM registrations WHERE email = 'bot.e2e@example.jp'"), '0');
+
+    // the held registrant confirms as anyone would; the account stays 確認待ち until staff look at it
+    const confirm = await sink.waitMail('nojs.e2e@example.jp', 'メールアドレスの確認');
+    await page.goto(confirm.text.match(/https?:\/\/\S+\/register\/confirm\?token=[A-Za-z0-9_-]+/)[0]);
+    const loginId = (await page.locator('.login-id-value').innerText()).trim();
+    await page.getByLabel('パスワード', { exact: true }).fill(NEW_PASSWORD);
+    await page.getByLabel('パスワード（確認）').fill(NEW_PASSWORD);
+    await page.getByRole('button', { name: 'パスワードを設定して登録を完了する' }).click();
+    await page.getByRole('heading', { name: '登録が完了しました' }).waitFor();
+    assert.equal(sql(`SELECT s.held FROM seekers s JOIN accounts a ON a.id = s.account_id WHERE a.login = '${loginId}'`), '1');
+
+    // employment-support staff find it among the held members and mark it reviewed (B04 "held for staff review")
+    const r = cli(['user', 'add', '--data', srv.data, '--kind', 'staff', '--login', 'held-reviewer', '--email', 'held-reviewer@example.jp',
+      '--department', 'shushoku', '--name', '確認 担当'], { input: 'Review-Held-2026!\n' });
+    assert.equal(r.status, 0, r.stderr);
+    const staff = await newPage();
+    await login(staff, srv.url, 'held-reviewer', 'Review-Held-2026!');
+    await staff.waitForURL(srv.url + '/mypage');
+    await staff.goto(srv.url + '/staff/members');
+    await staff.getByLabel('確認待ち（スパム対策の確認なしで登録）の会員だけ').check();
+    await staff.getByRole('button', { name: '検索する' }).click();
+    const row = staff.getByRole('row', { name: new RegExp(loginId) });
+    assert.match(await row.textContent(), /確認待ち/);
+    assert.equal(await staff.getByRole('row').count(), 2, 'the header row and the one held member');
+    await row.getByRole('link').click();
+    await staff.getByRole('heading', { name: '確認待ちの登録' }).waitFor();
+    await checkPage(staff, 'held member for review');
+    await staff.getByRole('button', { name: '確認済みにする' }).click();
+    await staff.getByRole('status').filter({ hasText: '確認済みにしました。' }).waitFor();
+    assert.equal(await staff.getByRole('heading', { name: '確認待ちの登録' }).count(), 0);
+    assert.equal(sql(`SELECT s.held FROM seekers s JOIN accounts a ON a.id = s.account_id WHERE a.login = '${loginId}'`), '0');
+    assert.equal(sql("SELECT COUNT(*) FROM audit_log WHERE action = 'member.release' AND actor = 'held-reviewer'"), '1');
   });
 
   it('B04: a proof-of-work token used once is refused when sent again (replay), with the values kept', async () => {
