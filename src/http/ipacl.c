@@ -259,7 +259,10 @@ parse_entry(const char *t, size_t n, int line, ipacl_list_t *out, ipacl_errors_t
 		const char *p = slash + 1;
 		size_t plen = n - alen - 1;
 		char num[4];
-		if (plen == 0 || plen > 3 || (p[0] == '0' && plen > 1) || strspn(p, "0123456789") < plen) {
+		size_t digits = 0;
+		while (digits < plen && p[digits] >= '0' && p[digits] <= '9')
+			digits++;
+		if (plen == 0 || plen > 3 || (p[0] == '0' && plen > 1) || digits < plen) {
 			add_error(errs, line, "「%s」のプレフィックス長（/の後）は数字で入力してください（先頭に0は付けません）。", q, NULL);
 			return false;
 		}
