@@ -225,6 +225,18 @@ page_ip_rules_post(req_t *r)
 			web_error(r, 500, NULL);
 			goto done;
 		}
+		{
+			/* only a list that changed is checked, saved and recorded */
+			buf_t cur = BUF_INIT;
+			if (!ipacl_store_get(db, (ipacl_area_t)i, &cur)) {
+				buf_free(&cur);
+				web_error(r, 500, NULL);
+				goto done;
+			}
+			if (!(cur.len == strlen(f[i].text) && (cur.len == 0 || memcmp(cur.data, f[i].text, cur.len) == 0)))
+				texts[i] = f[i].text;
+			buf_free(&cur);
+		}
 		if (!ipacl_parse(f[i].text, strlen(f[i].text), &lists[i], errs)) {
 			f[i].errors = tv_list(A);
 			for (k = 0; k < errs->n; k++)
@@ -234,7 +246,7 @@ page_ip_rules_post(req_t *r)
 				tv_push(A, f[i].errors, tv_str(A, msg));
 			}
 			bad = true;
-		} else if (ip_rules_lockout_message(&lists[i], (ipacl_area_t)i, r->ip, msg, sizeof(msg)) != NULL) {
+		} else if (texts[i] != NULL && ip_rules_lockout_message(&lists[i], (ipacl_area_t)i, r->ip, msg, sizeof(msg)) != NULL) {
 			f[i].errors = tv_list(A);
 			tv_push(A, f[i].errors, tv_str(A, msg));
 			bad = true;
@@ -243,18 +255,6 @@ page_ip_rules_post(req_t *r)
 	if (bad) {
 		render(r, f, "保存できませんでした。各欄のメッセージをご確認ください。", false);
 		goto done;
-	}
-	for (i = 0; i < IPACL_NAREAS; i++) {
-		buf_t cur = BUF_INIT;
-		if (!ipacl_store_get(db, (ipacl_area_t)i, &cur)) {
-			buf_free(&cur);
-			web_error(r, 500, NULL);
-			goto done;
-		}
-		/* only a list that changed is saved and recorded */
-		if (!(cur.len == strlen(f[i].text) && (cur.len == 0 || memcmp(cur.data, f[i].text, cur.len) == 0)))
-			texts[i] = f[i].text;
-		buf_free(&cur);
 	}
 	if (!ip_rules_save(db, texts, lists, a->account.id, a->account.login, r->ip, jtime_now())) {
 		web_error(r, 500, NULL);
