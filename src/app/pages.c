@@ -153,6 +153,7 @@ page_mypage(req_t *r)
 
 	tv_set_bool(&r->arena, ctx, "password_changed", http_query(r, "done") != NULL &&
 	    strcmp(http_query(r, "done"), "password") == 0);
+	consult_mypage(r, ctx);
 	web_render(r, "mypage", ctx);
 }
 

@@ -54,6 +54,16 @@ static const route_t routes[] = {
 	{ M_GET, "/pages/:slug", ROLE_ANY, page_fixed },
 	{ M_GET, "/static/*", ROLE_ANY, static_serve },
 	{ M_GET, "/media/:file", ROLE_ANY, page_media },
+	/* mail consultation (consult_pages.c): "new" before ":id" */
+	{ M_GET, "/mypage/consultations", ROLE_SEEKER, page_consult_list },
+	{ M_GET, "/mypage/consultations/new", ROLE_SEEKER, page_consult_new },
+	{ M_POST, "/mypage/consultations/new", ROLE_SEEKER, page_consult_new_post },
+	{ M_GET, "/mypage/consultations/:id", ROLE_SEEKER, page_consult_view },
+	{ M_POST, "/mypage/consultations/:id", ROLE_SEEKER, page_consult_reply_post },
+	{ M_GET, "/staff/consultations", ROLE_STAFF, page_staff_consult_list },
+	{ M_GET, "/staff/consultations/:id", ROLE_STAFF, page_staff_consult_view },
+	{ M_POST, "/staff/consultations/:id", ROLE_STAFF, page_staff_consult_reply_post },
+	{ M_POST, "/staff/consultations/:id/status", ROLE_STAFF, page_staff_consult_status_post },
 	/* IP address access restriction (G54). Every staff account for now: must become admin-only once the
 	 * staff roles are merged */
 	{ M_GET, "/staff/ip-rules", ROLE_STAFF, page_ip_rules },

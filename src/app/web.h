@@ -101,6 +101,19 @@ void page_columns(req_t *r);
 void page_column(req_t *r);
 void page_fixed(req_t *r);
 
+/* mail consultation (consult_pages.c; issue 5 items 4 and 8): the seeker's pages, the staff's pages, and
+ * the My Page section (puts "consult" into ctx) */
+void page_consult_list(req_t *r);
+void page_consult_new(req_t *r);
+void page_consult_new_post(req_t *r);
+void page_consult_view(req_t *r);
+void page_consult_reply_post(req_t *r);
+void page_staff_consult_list(req_t *r);
+void page_staff_consult_view(req_t *r);
+void page_staff_consult_reply_post(req_t *r);
+void page_staff_consult_status_post(req_t *r);
+void consult_mypage(req_t *r, tv_t *ctx);
+
 /* IP address access restriction (G54; http/ipacl.h, ipacl_page.c) */
 #include "http/ipacl.h"
 /* Whether this request's client address may reach area (cached rules). */
