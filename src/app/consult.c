@@ -1,5 +1,6 @@
 /* consult.c - mail consultation threads and messages (consult.h). */
 #include "app/consult.h"
+#include "auth/policy.h"
 #include "core/str.h"
 #include "mail/mail.h"
 
@@ -114,10 +115,8 @@ consult_body_normalise(arena_t *a, const char *s)
 bool
 consult_staff_may_reply(const account_t *staff, const consult_t *c)
 {
-	(void)c; /* issue 6: the thread's department decides together with the staff member's */
-	if (staff == NULL || strcmp(staff->kind, "staff") != 0 || strcmp(staff->status, "active") != 0)
-		return false;
-	return strcmp(staff->department_kind, "pref") == 0 || strcmp(staff->department_kind, "employment") == 0;
+	/* the department rule (auth/policy.h): the prefecture, or an edit/admin of the thread's department */
+	return staff != NULL && c != NULL && policy_can(staff, POLICY_UPDATE, POLICY_CONSULTATION, c->department_id);
 }
 
 /* The department that handles new consultations: the first employment-support department. */

@@ -9,6 +9,7 @@
  */
 #include "app/demo.h"
 #include "content/entity.h"
+#include "content/event.h"
 #include "core/buf.h"
 #include "core/jtime.h"
 #include "core/str.h"
@@ -40,6 +41,7 @@ typedef struct gen {
 	size_t               used;
 	struct { demo_picture_t kind; unsigned seed; int64_t id; } pictures[DEMO_PICTURES]; /* drawn so far */
 	size_t               npictures;
+	int64_t              last_id;  /* the entity save() wrote last */
 } gen_t;
 
 /* ---- generator primitives ---- */
@@ -209,8 +211,10 @@ save(gen_t *g, int *count)
 	buf_free(&errors);
 	if (!entity_insert(g->db, &e, g->now, &id))
 		fail(g, "demo: %s「%s」: cannot be written: %s", g->t->label, e.title, db_errmsg(g->db));
-	else
+	else {
 		(*count)++;
+		g->last_id = id;
+	}
 	entity_ready_free(&e);
 }
 
@@ -811,6 +815,29 @@ static const struct {
 	  "## 内容\n\nキャリアカウンセラーが一人ひとりの相談に応じます。秘密は守られます。", true },
 };
 
+/* Sessions (開催回) of the events above that take applications on My Page (issue 5 item 6, B06): a few upcoming
+ * ones, one nearly full (capacity 2, one seat taken by demo-seeker), an online one, one whose deadline has
+ * passed although it is still to come, and one of a past event. Days from today; deadlines at 17:00 JST. */
+static const struct {
+	int  event, day, sh, sm, eh, em;
+	int  capacity;
+	int  deadline_day;
+	bool online, taken;
+} demo_sessions[] = {
+	{ 0, 12, 13, 30, 15, 30, 30, 9, false, false },
+	{ 0, 19, 13, 30, 15, 30, 2, 16, false, true },
+	{ 1, 26, 12, 0, 16, 30, 400, 23, false, false },
+	{ 2, 19, 10, 0, 12, 0, 20, 16, true, false },
+	{ 3, 33, 9, 0, 17, 0, 25, 30, false, false },
+	{ 4, 40, 13, 0, 17, 0, 60, 37, false, false },
+	{ 5, 16, 10, 0, 12, 0, 20, 13, false, false },
+	{ 6, 47, 18, 30, 20, 0, 40, 44, true, false },
+	{ 9, 75, 12, 0, 16, 0, 0, 72, false, false },
+	{ 10, -14, 13, 30, 15, 0, 30, -17, false, false },
+	{ 11, 9, 10, 0, 10, 45, 1, -1, false, false },
+	{ 11, 9, 11, 0, 11, 45, 1, 6, false, false },
+};
+
 static const struct { const char *type, *title; int days; const char *body, *extra_field, *extra; } articles[] = {
 	{ "news", "ぐんまジョブナビを公開しました", -30,
 	  "群馬県の就職支援情報サイト「ぐんまジョブナビ」を公開しました。\n\n企業情報、インターンシップ情報、求人情報をまとめて検索できます。", NULL, NULL },
@@ -899,10 +926,56 @@ static const struct { const char *title, *url; } banners[] = {
 	{ "合同企業説明会 特設ページ（終了）", "https://fair.example.jp/" },
 };
 
+static int64_t
+demo_seeker(gen_t *g)
+{
+	db_stmt_t *st = db_prepare(g->db, "SELECT id FROM accounts WHERE login_key = 'demo-seeker'");
+	int64_t id = 0;
+
+	if (st != NULL && db_step(st) == DB_ROW)
+		id = db_col_i64(st, 0);
+	if (st != NULL)
+		db_done(st);
+	return id;
+}
+
+static void
+sessions(gen_t *g, const int64_t *event_ids)
+{
+	size_t i;
+	int64_t seeker = demo_seeker(g);
+
+	for (i = 0; g->ok && i < sizeof(demo_sessions) / sizeof(demo_sessions[0]); i++) {
+		event_session_t s;
+		int64_t day = g->today + (int64_t)demo_sessions[i].day * DAY, id, app;
+		char err[256];
+		int ev = demo_sessions[i].event;
+		memset(&s, 0, sizeof(s));
+		s.entity_id = event_ids[ev];
+		s.starts_at = day + demo_sessions[i].sh * 3600 + demo_sessions[i].sm * 60;
+		s.ends_at = day + demo_sessions[i].eh * 3600 + demo_sessions[i].em * 60;
+		s.capacity = demo_sessions[i].capacity;
+		s.apply_deadline = g->today + (int64_t)demo_sessions[i].deadline_day * DAY + 17 * 3600;
+		s.sort = (int64_t)i;
+		if (demo_sessions[i].online)
+			snprintf(s.online_url, sizeof(s.online_url), "https://meet.example.jp/gunma-%02d", ev);
+		else
+			str_copy(s.place, sizeof(s.place), events[ev].place);
+		if (!event_session_add(g->db, &s, g->now, &id, err, sizeof(err))) {
+			fail(g, "demo: session of「%s」: %s", events[ev].title, err);
+			return;
+		}
+		if (demo_sessions[i].taken && seeker > 0 && event_apply(g->db, id, s.entity_id, seeker, g->now, &app) != EVENT_CONFIRMED)
+			fail(g, "demo: the demo application to「%s」failed", events[ev].title);
+	}
+}
+
 static void
 extras(gen_t *g, int *count)
 {
 	size_t i;
+
+	int64_t event_ids[sizeof(events) / sizeof(events[0])] = { 0 };
 
 	for (i = 0; g->ok && i < sizeof(events) / sizeof(events[0]); i++) {
 		int d = events[i].days;
@@ -929,7 +1002,9 @@ extras(gen_t *g, int *count)
 		set(g, "contact", "ジョブカフェぐんま 電話 027-099-%04d", (int)(1200 + i));
 		listing(g, "published", -(20 + (int)i), d > 0 ? d + 1 : d + 30, i % 3 == 2 ? "kigyo" : "shushoku");
 		save(g, count);
+		event_ids[i] = g->last_id;
 	}
+	sessions(g, event_ids);
 	for (i = 0; g->ok && i < sizeof(articles) / sizeof(articles[0]); i++) {
 		begin(g, articles[i].type);
 		set(g, "title", "%s", articles[i].title);

@@ -4,6 +4,7 @@
  */
 #include "app/web.h"
 #include "auth/audit.h"
+#include "auth/policy.h"
 #include "core/jtime.h"
 #include "core/log.h"
 #include "core/str.h"
@@ -175,6 +176,9 @@ page_ip_rules(req_t *r)
 	int i;
 
 	memset(f, 0, sizeof(f));
+	/* site settings: administrators only (policy.c, POLICY_SETTINGS) */
+	if (!web_can(r, POLICY_VIEW, POLICY_SETTINGS, 0))
+		return;
 	if (db == NULL) {
 		web_error(r, 500, NULL);
 		return;
@@ -206,6 +210,8 @@ page_ip_rules_post(req_t *r)
 	int i, k;
 
 	memset(f, 0, sizeof(f));
+	if (!web_can(r, POLICY_UPDATE, POLICY_SETTINGS, 0))
+		goto done;
 	if (lists == NULL || errs == NULL || db == NULL) {
 		web_error(r, 500, NULL);
 		goto done;

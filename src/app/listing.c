@@ -916,8 +916,17 @@ detail_page(req_t *r, const listing_t *l)
 			}
 		}
 	}
+	if (strcmp(l->type, "event") == 0) {
+		/* sessions with seats left and the viewer's own applications: never from the page cache (events.c) */
+		if (!events_page_ctx(r, db, row.id, ctx)) {
+			free_row(&row);
+			web_error(r, 500, NULL);
+			return;
+		}
+	} else {
+		web_cacheable(r);
+	}
 	free_row(&row);
-	web_cacheable(r);
 	web_render(r, "detail", ctx);
 }
 

@@ -14,6 +14,7 @@
 #include "http/http.h"
 #include "jobs/jobs.h"
 #include "mail/mail.h"
+#include "content/event.h"
 #include "content/import.h"
 #include "media/media.h"
 #include "content/schema.h"
@@ -39,6 +40,7 @@ static const char usage[] =
     "  tsunagu migrate [--data DIR]\n"
     "  tsunagu seed --demo [--data DIR]\n"
     "  tsunagu user add [--data DIR] --kind KIND --login ID --email ADDRESS [--department CODE] [--name NAME]\n"
+    "                   [--role view|edit|admin]   (staff; default edit; the first administrator needs --role admin)\n"
     "                   (the password is read from standard input)\n"
     "  tsunagu audit verify [--data DIR]\n"
     "  tsunagu import [--data DIR] [--site NAME] --type TYPE [--skip-bad] FILE   (CSV or JSON Lines file)\n"
@@ -46,6 +48,9 @@ static const char usage[] =
     "                 [--staff] [--page N] [QUERY]\n"
     "  tsunagu media add [--data DIR] FILE...   (JPEG, PNG, WebP or GIF; prints: id, key, width x height)\n"
     "  tsunagu tick [--data DIR] [--config FILE]   (one round of due work: sends queued mail)\n"
+    "  tsunagu event session add [--data DIR] --event ID --start YYYY-MM-DDTHH:MM --end YYYY-MM-DDTHH:MM\n"
+    "                   [--place TEXT] [--online-url URL] [--capacity N (0: no limit)] [--deadline YYYY-MM-DDTHH:MM]\n"
+    "                   (times in JST; the deadline defaults to the start)\n"
     "  tsunagu ip-rules show [--data DIR] [--area staff|member|public]\n"
     "  tsunagu ip-rules set [--data DIR] --area staff|member|public [--keep-ip ADDRESS] FILE   (- for standard input)\n"
     "  tsunagu ip-rules check [--data DIR] ADDRESS   (which areas ADDRESS may reach)\n";
@@ -53,7 +58,8 @@ static const char usage[] =
 struct opts {
 	const char *config_file;
 	const char *listen, *data, *site, *root;
-	const char *kind, *login, *email, *department, *name, *type, *sort, *page;
+	const char *kind, *login, *email, *department, *name, *role, *type, *sort, *page;
+	const char *event, *start, *end, *place, *online_url, *capacity, *deadline; /* event session add */
 	const char *area, *keep_ip;  /* ip-rules */
 	const char *facets[SEARCH_MAX_FILTERS * 4];
 	int         nfacets;
@@ -106,9 +112,17 @@ parse_opts(int argc, char **argv, int start, struct opts *o)
 		else if (strcmp(a, "--email") == 0) slot = &o->email;
 		else if (strcmp(a, "--department") == 0) slot = &o->department;
 		else if (strcmp(a, "--name") == 0) slot = &o->name;
+		else if (strcmp(a, "--role") == 0) slot = &o->role;
 		else if (strcmp(a, "--type") == 0) slot = &o->type;
 		else if (strcmp(a, "--sort") == 0) slot = &o->sort;
 		else if (strcmp(a, "--page") == 0) slot = &o->page;
+		else if (strcmp(a, "--event") == 0) slot = &o->event;
+		else if (strcmp(a, "--start") == 0) slot = &o->start;
+		else if (strcmp(a, "--end") == 0) slot = &o->end;
+		else if (strcmp(a, "--place") == 0) slot = &o->place;
+		else if (strcmp(a, "--online-url") == 0) slot = &o->online_url;
+		else if (strcmp(a, "--capacity") == 0) slot = &o->capacity;
+		else if (strcmp(a, "--deadline") == 0) slot = &o->deadline;
 		else if (strcmp(a, "--area") == 0) slot = &o->area;
 		else if (strcmp(a, "--keep-ip") == 0) slot = &o->keep_ip;
 		if (slot == NULL || i + 1 >= argc) {
@@ -442,13 +456,49 @@ cmd_user_add(db_t *db, const struct opts *o)
 		fprintf(stderr, "tsunagu: no password on standard input (or too long)\n");
 		return 2;
 	}
-	if (!account_create(db, &n, "cli", "local", jtime_now(), &id, err, sizeof(err))) {
+	if (!account_create_staff(db, &n, o->role, false, "cli", "local", jtime_now(), &id, err, sizeof(err))) {
 		sodium_memzero(pw, sizeof(pw));
 		fprintf(stderr, "tsunagu: %s\n", err);
 		return 1;
 	}
 	sodium_memzero(pw, sizeof(pw));
 	printf("user: created account %" PRId64 " (%s, %s)\n", id, o->kind, o->login);
+	return 0;
+}
+
+/* tsunagu event session add: a session of an event entity (until the back office edits them, issue 6) */
+static int
+cmd_event_session_add(db_t *db, const struct opts *o)
+{
+	event_session_t s;
+	char err[512];
+	int64_t id;
+
+	memset(&s, 0, sizeof(s));
+	if (o->event == NULL || o->start == NULL || o->end == NULL) {
+		fprintf(stderr, "tsunagu: event session add needs --event, --start and --end\n%s", usage);
+		return 2;
+	}
+	if (!str_to_i64(o->event, 1, INT64_MAX, &s.entity_id) ||
+	    (o->capacity != NULL && !str_to_i64(o->capacity, 0, EVENT_CAPACITY_MAX, &s.capacity))) {
+		fprintf(stderr, "tsunagu: --event and --capacity take whole numbers\n");
+		return 2;
+	}
+	if (!event_parse_jst(o->start, &s.starts_at) || !event_parse_jst(o->end, &s.ends_at) ||
+	    !event_parse_jst(o->deadline != NULL ? o->deadline : o->start, &s.apply_deadline)) {
+		fprintf(stderr, "tsunagu: times are YYYY-MM-DDTHH:MM in JST\n");
+		return 2;
+	}
+	if ((o->place != NULL && !str_copy(s.place, sizeof(s.place), o->place)) ||
+	    (o->online_url != NULL && !str_copy(s.online_url, sizeof(s.online_url), o->online_url))) {
+		fprintf(stderr, "tsunagu: --place or --online-url is too long\n");
+		return 2;
+	}
+	if (!event_session_add(db, &s, jtime_now(), &id, err, sizeof(err))) {
+		fprintf(stderr, "tsunagu: %s\n", err);
+		return 1;
+	}
+	printf("event: session %" PRId64 " added to event %" PRId64 "\n", id, s.entity_id);
 	return 0;
 }
 
@@ -748,7 +798,8 @@ main(int argc, char **argv)
 	const char *cmd;
 	int start = 2, rc;
 	db_t *db;
-	enum { SERVE, MIGRATE, SEED, USER_ADD, AUDIT_VERIFY, IMPORT, SEARCH, MEDIA_ADD, TICK, IP_SHOW, IP_SET, IP_CHECK } which;
+	enum { SERVE, MIGRATE, SEED, USER_ADD, AUDIT_VERIFY, IMPORT, SEARCH, MEDIA_ADD, TICK, EVENT_SESSION_ADD, IP_SHOW, IP_SET,
+	       IP_CHECK } which;
 
 	memset(&o, 0, sizeof(o));
 	if (argc < 2) {
@@ -765,6 +816,10 @@ main(int argc, char **argv)
 	else if (strcmp(cmd, "media") == 0 && argc > 2 && strcmp(argv[2], "add") == 0) { which = MEDIA_ADD; start = 3; }
 	else if (strcmp(cmd, "search") == 0) which = SEARCH;
 	else if (strcmp(cmd, "tick") == 0) which = TICK;
+	else if (strcmp(cmd, "event") == 0 && argc > 3 && strcmp(argv[2], "session") == 0 && strcmp(argv[3], "add") == 0) {
+		which = EVENT_SESSION_ADD;
+		start = 4;
+	}
 	else if (strcmp(cmd, "ip-rules") == 0 && argc > 2 && strcmp(argv[2], "show") == 0) { which = IP_SHOW; start = 3; }
 	else if (strcmp(cmd, "ip-rules") == 0 && argc > 2 && strcmp(argv[2], "set") == 0) { which = IP_SET; start = 3; }
 	else if (strcmp(cmd, "ip-rules") == 0 && argc > 2 && strcmp(argv[2], "check") == 0) { which = IP_CHECK; start = 3; }
@@ -805,6 +860,7 @@ main(int argc, char **argv)
 	case MEDIA_ADD: rc = cmd_media_add(db, &o); break;
 	case SEARCH: rc = cmd_search(db, &o); break;
 	case TICK: rc = cmd_tick(db); break;
+	case EVENT_SESSION_ADD: rc = cmd_event_session_add(db, &o); break;
 	case IP_SHOW: rc = cmd_ip_rules_show(db, &o); break;
 	case IP_SET: rc = cmd_ip_rules_set(db, &o); break;
 	case IP_CHECK: rc = cmd_ip_rules_check(db, &o); break;

@@ -163,6 +163,7 @@ password_form(req_t *r, const char *error)
 	tv_t *ctx = web_ctx(r, "パスワードの変更");
 
 	tv_set_str(&r->arena, ctx, "error", error);
+	tv_set_bool(&r->arena, ctx, "must_change", r->auth->account.must_change_password);
 	web_render(r, "password", ctx);
 }
 

@@ -15,9 +15,21 @@ static const account_new_t demo[] = {
 	{ "staff", "demo-pref", "pref@demo.tsunagu.invalid", "県 担当者（デモ）", DEMO_PASSWORD, "pref" },
 	{ "staff", "demo-shushoku", "shushoku@demo.tsunagu.invalid", "就職支援部門 担当者（デモ）", DEMO_PASSWORD, "shushoku" },
 	{ "staff", "demo-kigyo", "kigyo@demo.tsunagu.invalid", "企業支援部門 担当者（デモ）", DEMO_PASSWORD, "kigyo" },
+	{ "staff", "demo-viewer", "viewer@demo.tsunagu.invalid", "閲覧のみ 担当者（デモ）", DEMO_PASSWORD, "kigyo" },
 	{ "seeker", "demo-seeker", "seeker@demo.tsunagu.invalid", "上州 太郎（デモ）", DEMO_PASSWORD, NULL },
 	{ "company", "demo-company", "company@demo.tsunagu.invalid", "株式会社つなぐ商事（デモ）", DEMO_PASSWORD, NULL },
 };
+
+/* the role of each demo staff account (demo[] keeps account_new_t's shape) */
+static const char *
+demo_role(const char *login)
+{
+	if (strcmp(login, "demo-pref") == 0)
+		return "admin";
+	if (strcmp(login, "demo-viewer") == 0)
+		return "view";
+	return "edit";
+}
 
 static int64_t
 count_entities(db_t *db)
@@ -54,13 +66,14 @@ seed_demo(db_t *db, const schema_t *s)
 		db_done(st);
 		if (exists)
 			continue;
-		if (!account_create(db, &demo[i], "seed", "local", jtime_now(), &id, err, sizeof(err))) {
+		if (!account_create_staff(db, &demo[i], demo_role(demo[i].login), false, "seed", "local", jtime_now(), &id,
+		    err, sizeof(err))) {
 			fprintf(stderr, "seed: %s: %s\n", demo[i].login, err);
 			return 1;
 		}
 		made++;
 	}
-	printf("seed: demo accounts ready (%d new): demo-pref, demo-shushoku, demo-kigyo, demo-seeker, demo-company\n", made);
+	printf("seed: demo accounts ready (%d new): demo-pref (admin), demo-shushoku, demo-kigyo, demo-viewer (view), demo-seeker, demo-company\n", made);
 	before = count_entities(db);
 	if (!demo_content(db, s, jtime_now(), cerr, sizeof(cerr))) {
 		fprintf(stderr, "seed: %s\n", cerr);

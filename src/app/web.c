@@ -2,6 +2,7 @@
 #include "app/web.h"
 #include "app/pagecache.h"
 #include "auth/csrf.h"
+#include "auth/policy.h"
 #include "core/config.h"
 #include "core/jtime.h"
 #include "core/log.h"
@@ -64,8 +65,28 @@ static const route_t routes[] = {
 	{ M_GET, "/staff/consultations/:id", ROLE_STAFF, page_staff_consult_view },
 	{ M_POST, "/staff/consultations/:id", ROLE_STAFF, page_staff_consult_reply_post },
 	{ M_POST, "/staff/consultations/:id/status", ROLE_STAFF, page_staff_consult_status_post },
-	/* IP address access restriction (G54). Every staff account for now: must become admin-only once the
-	 * staff roles are merged */
+	/* staff back office (issue 6: staff.c, members.c) */
+	{ M_GET, "/staff", ROLE_STAFF, page_staff_home },
+	{ M_GET, "/staff/accounts", ROLE_STAFF, page_staff_accounts },
+	{ M_GET, "/staff/accounts/new", ROLE_STAFF, page_staff_account_new },
+	{ M_POST, "/staff/accounts/new", ROLE_STAFF, page_staff_account_new_post },
+	{ M_GET, "/staff/accounts/:id", ROLE_STAFF, page_staff_account },
+	{ M_POST, "/staff/accounts/:id", ROLE_STAFF, page_staff_account_post },
+	{ M_POST, "/staff/accounts/:id/status", ROLE_STAFF, page_staff_account_status_post },
+	{ M_GET, "/staff/departments", ROLE_STAFF, page_staff_departments },
+	{ M_POST, "/staff/departments", ROLE_STAFF, page_staff_departments_post },
+	{ M_POST, "/staff/departments/:id", ROLE_STAFF, page_staff_department_post },
+	{ M_POST, "/staff/departments/:id/retire", ROLE_STAFF, page_staff_department_retire_post },
+	{ M_GET, "/staff/members", ROLE_STAFF, page_staff_members },
+	{ M_GET, "/staff/members/:id", ROLE_STAFF, page_staff_member },
+	{ M_POST, "/staff/members/:id/status", ROLE_STAFF, page_staff_member_status_post },
+	/* events (events.c) */
+	{ M_POST, "/events/:id/apply", ROLE_SEEKER, page_event_apply_post },
+	{ M_GET, "/mypage/events", ROLE_SEEKER, page_mypage_events },
+	{ M_POST, "/mypage/events/:id/cancel", ROLE_SEEKER, page_mypage_event_cancel_post },
+	{ M_GET, "/mypage/events/:file", ROLE_SEEKER, page_mypage_event_ics },
+	/* IP address access restriction (G54): staff route, and the handlers ask web_can(POLICY_SETTINGS), i.e.
+	 * administrators only */
 	{ M_GET, "/staff/ip-rules", ROLE_STAFF, page_ip_rules },
 	{ M_POST, "/staff/ip-rules", ROLE_STAFF, page_ip_rules_post },
 };
@@ -209,10 +230,21 @@ web_before(req_t *r, bool routed)
 			web_error(r, 500, NULL);
 			return false;
 		}
-		if (rc == 1 && account_get(db, a->session.account_id, &a->account))
+		/* a suspended or deleted account is signed out even if a session of it survived (SEC15) */
+		if (rc == 1 && account_get(db, a->session.account_id, &a->account) &&
+		    strcmp(a->account.status, "active") == 0)
 			a->signed_in = true;
 		else
 			http_clear_cookie(r, web_cookie_session(r));
+	}
+	if (a->signed_in && a->account.must_change_password && routed && strcmp(r->path, "/mypage/password") != 0 &&
+	    strcmp(r->path, "/logout") != 0) {
+		/* an initial password an administrator gave (G50): nothing else until the holder chooses one */
+		if (r->method == M_GET || r->method == M_HEAD)
+			http_redirect(r, "/mypage/password?first=1");
+		else
+			web_error(r, 403, "最初にパスワードを変更してください。");
+		return false;
 	}
 	if (r->method == M_GET && routed && sid == NULL && !config.dev) {
 		/* not signed in: a public page may come from the cache */
@@ -275,6 +307,19 @@ web_authorize(req_t *r, int role)
 		break;
 	}
 	web_error(r, 403, NULL);
+	return false;
+}
+
+bool
+web_can(req_t *r, int action, int kind, int64_t record_department)
+{
+	struct auth_ctx *a = r->auth;
+
+	r->no_store = true; /* the back office is never cached */
+	if (a != NULL && a->signed_in && policy_can(&a->account, (policy_action_t)action, (policy_record_t)kind,
+	    record_department))
+		return true;
+	web_error(r, 403, "この操作を行う権限がありません。担当部署または権限をご確認ください。");
 	return false;
 }
 
@@ -415,6 +460,7 @@ web_ctx(req_t *r, const char *title)
 		tv_set_int(A, u, "last_login_at", a->account.last_login_at);
 		tv_set_int(A, u, "password_changed_at", a->account.password_changed_at);
 		tv_set_bool(A, u, "staff", strcmp(a->account.kind, "staff") == 0);
+		tv_set_bool(A, u, "seeker", strcmp(a->account.kind, "seeker") == 0);
 		tv_set(A, ctx, "user", u);
 		/* the header's logout button is a form */
 		tv_set_str(A, ctx, "csrf", web_csrf(r));

@@ -113,6 +113,32 @@ void page_staff_consult_view(req_t *r);
 void page_staff_consult_reply_post(req_t *r);
 void page_staff_consult_status_post(req_t *r);
 void consult_mypage(req_t *r, tv_t *ctx);
+/* staff back office: roles, the department rule, staff and member accounts (staff.c, members.c; issue 6).
+ * web_can asks policy_can (auth/policy.h) for the signed-in account and, when the answer is no, answers
+ * 403 with a Japanese page: `if (!web_can(r, POLICY_UPDATE, POLICY_JOB, job_department)) return;` */
+bool web_can(req_t *r, int action, int kind, int64_t record_department);
+void page_staff_home(req_t *r);
+void page_staff_accounts(req_t *r);
+void page_staff_account_new(req_t *r);
+void page_staff_account_new_post(req_t *r);
+void page_staff_account(req_t *r);
+void page_staff_account_post(req_t *r);
+void page_staff_account_status_post(req_t *r);
+void page_staff_departments(req_t *r);
+void page_staff_departments_post(req_t *r);
+void page_staff_department_post(req_t *r);
+void page_staff_department_retire_post(req_t *r);
+void page_staff_members(req_t *r);
+void page_staff_member(req_t *r);
+void page_staff_member_status_post(req_t *r);
+/* event sessions and applications (events.c; issue 5 items 4 and 6, G12, G41, B06) */
+struct db;
+/* Puts an event's sessions (seats left, the viewer's own state, apply buttons) into ctx; false on error. */
+bool events_page_ctx(req_t *r, struct db *db, int64_t entity_id, tv_t *ctx);
+void page_event_apply_post(req_t *r);
+void page_mypage_events(req_t *r);
+void page_mypage_event_cancel_post(req_t *r);
+void page_mypage_event_ics(req_t *r);
 
 /* IP address access restriction (G54; http/ipacl.h, ipacl_page.c) */
 #include "http/ipacl.h"

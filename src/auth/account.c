@@ -33,6 +33,21 @@ account_email_valid(const char *email)
 	return str_email_valid(email);
 }
 
+bool
+account_role_valid(const char *role)
+{
+	return role != NULL && (strcmp(role, "view") == 0 || strcmp(role, "edit") == 0 || strcmp(role, "admin") == 0);
+}
+
+const char *
+account_role_label(const char *role)
+{
+	if (strcmp(role, "view") == 0) return "閲覧";
+	if (strcmp(role, "edit") == 0) return "編集";
+	if (strcmp(role, "admin") == 0) return "管理";
+	return "";
+}
+
 const char *
 account_kind_label(const char *kind)
 {
@@ -69,11 +84,15 @@ row_to_account(db_stmt_t *st, account_t *a)
 	str_copy(a->department_kind, sizeof(a->department_kind), db_col_text(st, 8));
 	a->last_login_at = db_col_i64(st, 9);
 	a->password_changed_at = db_col_i64(st, 10);
+	str_copy(a->role, sizeof(a->role), db_col_text(st, 12));
+	a->department_id = db_col_i64(st, 13);
+	a->must_change_password = db_col_i64(st, 14) != 0;
 }
 
 #define ACCOUNT_COLS "a.id, a.kind, a.login, a.email, a.display_name, a.status, " \
 	"COALESCE(d.code, ''), COALESCE(d.name, ''), COALESCE(d.kind, ''), COALESCE(a.prev_login_at, 0), " \
-	"a.password_changed_at, a.password_hash FROM accounts a LEFT JOIN departments d ON d.id = a.department_id "
+	"a.password_changed_at, a.password_hash, COALESCE(a.role, ''), COALESCE(a.department_id, 0), " \
+	"a.must_change_password FROM accounts a LEFT JOIN departments d ON d.id = a.department_id "
 
 bool
 account_get(db_t *db, int64_t id, account_t *out)
@@ -207,7 +226,7 @@ account_login(db_t *db, const char *login, const char *password, const char *ip,
 static bool
 department_id(db_t *db, const char *code, int64_t *id)
 {
-	db_stmt_t *st = db_prepare(db, "SELECT id FROM departments WHERE code = ?");
+	db_stmt_t *st = db_prepare(db, "SELECT id FROM departments WHERE code = ? AND retired_at IS NULL");
 	bool found;
 
 	if (st == NULL)
@@ -223,6 +242,13 @@ department_id(db_t *db, const char *code, int64_t *id)
 bool
 account_create(db_t *db, const account_new_t *n, const char *actor, const char *ip, int64_t now,
     int64_t *id, char *err, size_t errlen)
+{
+	return account_create_staff(db, n, NULL, false, actor, ip, now, id, err, errlen);
+}
+
+bool
+account_create_staff(db_t *db, const account_new_t *n, const char *role, bool must_change_password,
+    const char *actor, const char *ip, int64_t now, int64_t *id, char *err, size_t errlen)
 {
 	static const char *const kinds[] = { "staff", "seeker", "company", "business", "applicant" };
 	char key[LOGIN_MAX + 1], hash[PASSWORD_HASH_MAX], target[48];
@@ -258,6 +284,10 @@ account_create(db_t *db, const account_new_t *n, const char *actor, const char *
 		snprintf(err, errlen, "職員には登録済みの部署コードを指定してください。");
 		return false;
 	}
+	if (strcmp(n->kind, "staff") == 0 && role != NULL && !account_role_valid(role)) {
+		snprintf(err, errlen, "権限は閲覧・編集・管理のいずれかを指定してください。");
+		return false;
+	}
 	v = password_check(n->password ? n->password : "", n->login, n->email);
 	if (v != PW_OK) {
 		snprintf(err, errlen, "%s", password_message(v));
@@ -269,7 +299,8 @@ account_create(db_t *db, const account_new_t *n, const char *actor, const char *
 	}
 	login_key(n->login, key);
 	st = db_prepare(db, "INSERT INTO accounts (kind, login, login_key, email, display_name, password_hash, "
-	    "department_id, created_at, updated_at, password_changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+	    "department_id, created_at, updated_at, password_changed_at, role, must_change_password) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 	if (st == NULL) {
 		snprintf(err, errlen, "%s", MSG_DB);
 		return false;
@@ -287,6 +318,11 @@ account_create(db_t *db, const account_new_t *n, const char *actor, const char *
 	db_bind_i64(st, 8, now);
 	db_bind_i64(st, 9, now);
 	db_bind_i64(st, 10, now);
+	if (dept)
+		db_bind_str(st, 11, role != NULL ? role : "edit");
+	else
+		db_bind_null(st, 11);
+	db_bind_i64(st, 12, must_change_password && dept ? 1 : 0);
 	rc = db_run(st);
 	sodium_memzero(hash, sizeof(hash));
 	if (rc == DB_CONSTRAINT) {
@@ -360,7 +396,8 @@ account_change_password(db_t *db, const account_t *a, const char *current, const
 	}
 	if (!db_begin_write(db))
 		goto fail;
-	st = db_prepare(db, "UPDATE accounts SET password_hash = ?, password_changed_at = ?, updated_at = ? WHERE id = ?");
+	st = db_prepare(db, "UPDATE accounts SET password_hash = ?, password_changed_at = ?, updated_at = ?, "
+	    "must_change_password = 0 WHERE id = ?");
 	if (st == NULL)
 		goto fail;
 	db_bind_str(st, 1, hash);

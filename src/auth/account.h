@@ -25,6 +25,10 @@ typedef struct account {
 	char    department_kind[16]; /* pref, employment, company */
 	int64_t last_login_at;       /* the login before the current one (0: none) */
 	int64_t password_changed_at;
+	/* issue 6 (staff roles, migration 012) */
+	char    role[8];             /* staff: view, edit, admin; "" for members */
+	int64_t department_id;       /* staff: their department (0 for members) */
+	bool    must_change_password;
 } account_t;
 
 typedef enum { LOGIN_OK, LOGIN_FAILED, LOGIN_LOCKED, LOGIN_ERROR } login_result_t;
@@ -51,12 +55,20 @@ bool account_get(db_t *db, int64_t id, account_t *out);
 /* Validates and creates; on a validation failure returns false with a Japanese message in err. */
 bool account_create(db_t *db, const account_new_t *n, const char *actor, const char *ip, int64_t now,
          int64_t *id, char *err, size_t errlen);
+/* account_create for staff with a role (view, edit, admin; NULL: edit) and, for an initial password an
+ * administrator gave, the duty to choose one's own at the next login (issue 6, G50). */
+bool account_create_staff(db_t *db, const account_new_t *n, const char *role, bool must_change_password,
+         const char *actor, const char *ip, int64_t now, int64_t *id, char *err, size_t errlen);
 /* Changes the password after checking the current one; ends the account's other sessions. */
 bool account_change_password(db_t *db, const account_t *a, const char *current, const char *next,
          const char *keep_session, const char *ip, int64_t now, char *err, size_t errlen);
 /* Login ID syntax: 3–64 of A–Z a–z 0–9 . _ - @ */
 bool account_login_valid(const char *login);
 bool account_email_valid(const char *email);
+/* True for the three staff roles view, edit, admin. */
+bool account_role_valid(const char *role);
+/* Japanese label of a staff role (閲覧, 編集, 管理). */
+const char *account_role_label(const char *role);
 /* Japanese label of an account kind (求職者, 企業, 職員 ...). */
 const char *account_kind_label(const char *kind);
 

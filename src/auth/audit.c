@@ -117,17 +117,62 @@ read_head(int64_t *id, char mac[AUDIT_MAC_HEX + 1])
 	return true;
 }
 
+/* Moves the head file forward to (id, mac), never back: appends committed by other threads may finish in
+ * any order. Called with lock held. */
+static bool
+advance_head(int64_t id, const char *mac)
+{
+	char cur[AUDIT_MAC_HEX + 1];
+	int64_t have = 0;
+
+	if (read_head(&have, cur) && have >= id)
+		return true;
+	if (!write_head(id, mac)) {
+		log_error("audit: cannot write %s: %s", head_path, strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+bool
+audit_sync_head(db_t *db)
+{
+	db_stmt_t *st = db_prepare(db, "SELECT id, mac FROM audit_log ORDER BY id DESC LIMIT 1");
+	char mac[AUDIT_MAC_HEX + 1];
+	int64_t id = 0;
+	bool ok = true;
+
+	if (st == NULL)
+		return false;
+	if (db_step(st) == DB_ROW) {
+		id = db_col_i64(st, 0);
+		str_copy(mac, sizeof(mac), db_col_text(st, 1));
+	}
+	db_done(st);
+	if (id > 0) {
+		pthread_mutex_lock(&lock);
+		ok = advance_head(id, mac);
+		pthread_mutex_unlock(&lock);
+	}
+	return ok;
+}
+
 bool
 audit_append(db_t *db, const audit_entry_t *e, int64_t now)
 {
 	db_stmt_t *st;
 	char prev[AUDIT_MAC_HEX + 1], mac[AUDIT_MAC_HEX + 1];
 	int64_t id = 1;
-	bool ok = false;
+	bool ok = false, inside = db_in_transaction(db);
 
+	/* inside the caller's write transaction the entry commits (or rolls back) with the action it records.
+	 * The database's write lock is always taken before the mutex (which orders head-file writes), so a
+	 * thread holding one never waits for a thread holding the other. */
+	if (!inside && !db_begin_write(db)) {
+		log_error("audit: cannot append %s: %s", e->action, db_errmsg(db));
+		return false;
+	}
 	pthread_mutex_lock(&lock);
-	if (!db_begin_write(db))
-		goto done;
 	st = db_prepare(db, "SELECT id, mac FROM audit_log ORDER BY id DESC LIMIT 1");
 	if (st == NULL)
 		goto fail;
@@ -155,17 +200,21 @@ audit_append(db_t *db, const audit_entry_t *e, int64_t now)
 	db_bind_str(st, 8, e->detail ? e->detail : "");
 	db_bind_str(st, 9, prev);
 	db_bind_str(st, 10, mac);
-	if (db_run(st) != DB_DONE || !db_commit(db))
+	if (db_run(st) != DB_DONE)
 		goto fail;
-	if (!write_head(id, mac)) {
-		log_error("audit: cannot write %s: %s", head_path, strerror(errno));
-		goto done; /* the entry is in the table; verify will report the stale head */
+	if (inside) {
+		ok = true;  /* the caller commits, then calls audit_sync_head */
+		goto done;
 	}
-	ok = true;
+	if (!db_commit(db))
+		goto fail;
+	/* the entry is in the table; a head that could not be written shows in audit verify */
+	ok = advance_head(id, mac);
 	goto done;
 fail:
 	log_error("audit: cannot append %s: %s", e->action, db_errmsg(db));
-	db_rollback(db);
+	if (!inside)
+		db_rollback(db);
 done:
 	pthread_mutex_unlock(&lock);
 	return ok;

@@ -28,8 +28,14 @@ typedef struct audit_entry {
 
 /* Where the chain head file lives: <data_dir>/audit.head. */
 bool audit_init(const char *data_dir);
-/* Appends in its own write transaction and updates the head file; false when either fails. */
+/*
+ * Appends an entry and updates the head file; false when either fails. Outside a transaction it uses its
+ * own. Inside the caller's write transaction (db_begin_write) the entry is part of it: it commits or rolls
+ * back with the action it records, and after the commit the caller calls audit_sync_head.
+ */
 bool audit_append(db_t *db, const audit_entry_t *e, int64_t now);
+/* Moves the head file to the last committed entry (after a transaction that appended). */
+bool audit_sync_head(db_t *db);
 /* 0 when the chain and head are intact; otherwise the id of the first bad entry (or the id where the
  * log was cut) with a reason in why. -1 on a database error. */
 int64_t audit_verify(db_t *db, char *why, size_t whylen);

@@ -192,6 +192,30 @@ describe('IP address access restriction (G54)', () => {
     await page.close();
   });
 
+  it('G54: the screen is for administrators only: an edit-role staff member gets 403 (GET and POST), the admin sees it in the menu', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await login(page, srv.url, 'demo-shushoku', DEMO_PASSWORD);
+    assert.equal((await page.goto(srv.url + '/staff/ip-rules')).status(), 403);
+    await page.goto(srv.url + '/staff');
+    assert.equal(await page.getByRole('link', { name: 'IPアドレスアクセス制限' }).count(), 0);
+    // a direct POST with a valid CSRF token from this session is refused as well
+    const csrf = await page.locator('input[name="csrf_token"]').first().getAttribute('value');
+    const status = await page.evaluate(async (token) => {
+      const body = new URLSearchParams({ csrf_token: token, rules_staff: '', rules_member: '203.0.113.0/24', rules_public: '' });
+      return (await fetch('/staff/ip-rules', { method: 'POST', body })).status;
+    }, csrf);
+    assert.equal(status, 403);
+    assert.equal(cli(['ip-rules', 'show', '--data', srv.data, '--area', 'member']).stdout, '', 'nothing saved');
+    await page.close();
+    const admin = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await login(admin, srv.url, 'demo-pref', DEMO_PASSWORD);
+    await admin.goto(srv.url + '/staff');
+    await admin.getByRole('link', { name: 'IPアドレスアクセス制限' }).click();
+    await admin.getByRole('heading', { name: 'IPアドレスアクセス制限' }).waitFor();
+    assert.equal(new URL(admin.url()).pathname, '/staff/ip-rules');
+    await admin.close();
+  });
+
   it('G54: a POST to the screen without its CSRF token changes nothing', async () => {
     const r = await raw(srv.url, '/staff/ip-rules', { method: 'POST', body: 'rules_staff=&rules_member=&rules_public=10.0.0.0%2F8',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });

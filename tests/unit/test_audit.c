@@ -172,11 +172,44 @@ test_newlines_stay_data(void **state)
 	db_done(st);
 }
 
+/* Inside the caller's transaction an entry shares its fate: rolled back, it never was; committed, the head
+ * follows after audit_sync_head (no entry, no action; issue 6 item 7). */
+static void
+test_inside_transaction(void **state)
+{
+	db_t *db = *state;
+	char why[256];
+	audit_entry_t e = { 3, "staff-a", "192.0.2.1", "event.apply", "event_application:1", "" };
+	db_stmt_t *st;
+
+	assert_true(db_begin_write(db));
+	assert_true(audit_append(db, &e, T0 + 300));
+	db_rollback(db);
+	assert_int_equal(verify(db, why), 0);
+	st = db_prepare(db, "SELECT count(*) FROM audit_log");
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_int_equal(db_col_i64(st, 0), 6);
+	db_done(st);
+
+	assert_true(db_begin_write(db));
+	assert_true(audit_append(db, &e, T0 + 301));
+	assert_true(audit_append(db, &e, T0 + 302));
+	assert_true(db_commit(db));
+	/* committed, the head file is behind until it is synced: verify says so */
+	assert_int_not_equal(verify(db, why), 0);
+	assert_true(audit_sync_head(db));
+	assert_int_equal(verify(db, why), 0);
+	/* an append on its own afterwards continues the chain */
+	assert_true(audit_append(db, &e, T0 + 303));
+	assert_int_equal(verify(db, why), 0);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_intact, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_inside_transaction, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_edited_field, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_edited_ip_of_last, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_edited_time, setup, teardown),

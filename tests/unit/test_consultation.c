@@ -110,11 +110,15 @@ test_reply_permission(void **state)
 	make(db, "staff", "perm-kigyo", "kigyo", &kigyo);
 	make(db, "seeker", "perm-seeker", NULL, &seeker);
 	memset(&c, 0, sizeof(c));
+	c.department_id = shushoku.department_id;            /* threads belong to employment support */
 	assert_true(consult_staff_may_reply(&pref, &c));
 	assert_true(consult_staff_may_reply(&shushoku, &c));
 	assert_false(consult_staff_may_reply(&kigyo, &c));   /* company support reads only */
 	assert_false(consult_staff_may_reply(&seeker, &c));  /* not staff at all */
 	assert_false(consult_staff_may_reply(NULL, &c));
+	str_copy(shushoku.role, sizeof(shushoku.role), "view"); /* the department rule: a view role only reads */
+	assert_false(consult_staff_may_reply(&shushoku, &c));
+	str_copy(shushoku.role, sizeof(shushoku.role), "edit");
 	str_copy(shushoku.status, sizeof(shushoku.status), "suspended");
 	assert_false(consult_staff_may_reply(&shushoku, &c));
 }
