@@ -48,8 +48,9 @@ ip_rules_lockout_message(const ipacl_list_t *rules, ipacl_area_t area, const cha
 	return msg;
 }
 
-/* Saves the lists whose text is not NULL: one audit entry with each changed list old and new, then one
- * transaction (the entry comes first: a change that cannot be recorded does not happen). */
+/* Saves the lists whose text is not NULL in one write transaction: the old lists are read, one audit
+ * entry names each changed list's old and new entries, the lists are stored; the entry commits or rolls
+ * back with the change (a change that cannot be recorded does not happen). */
 bool
 ip_rules_save(db_t *db, const char *const texts[IPACL_NAREAS], const ipacl_list_t *parsed, int64_t actor_id,
     const char *actor, const char *ip, int64_t now)
@@ -61,7 +62,18 @@ ip_rules_save(db_t *db, const char *const texts[IPACL_NAREAS], const ipacl_list_
 
 	if (prev == NULL)
 		return false;
+	for (i = 0; i < IPACL_NAREAS; i++)
+		any = any || texts[i] != NULL;
+	if (!any) {
+		free(prev);
+		return true;
+	}
+	if (!db_begin_write(db)) {
+		free(prev);
+		return false;
+	}
 	buf_puts(&target, "ip_rules:");
+	any = false;
 	for (i = 0; i < IPACL_NAREAS; i++) {
 		ipacl_area_t a = screen_order[i];
 		buf_t old = BUF_INIT;
@@ -69,7 +81,7 @@ ip_rules_save(db_t *db, const char *const texts[IPACL_NAREAS], const ipacl_list_
 			continue;
 		if (!ipacl_store_get(db, a, &old)) {
 			buf_free(&old);
-			goto done;
+			goto fail;
 		}
 		/* a stored list that no longer parses is recorded with what could be read of it */
 		ipacl_parse(old.data ? old.data : "", old.len, prev, NULL);
@@ -85,28 +97,23 @@ ip_rules_save(db_t *db, const char *const texts[IPACL_NAREAS], const ipacl_list_
 		one_line(&parsed[a], &detail);
 		any = true;
 	}
-	if (!any) {
-		ok = true;
-		goto done;
-	}
 	if (detail.oom || target.oom)
-		goto done;
+		goto fail;
 	{
 		audit_entry_t e = { actor_id, actor, ip, "ip_rules.change", target.data, detail.data };
 		if (!audit_append(db, &e, now))
-			goto done;
+			goto fail;
 	}
-	if (!db_begin_write(db))
-		goto done;
-	for (i = 0; i < IPACL_NAREAS; i++) {
-		if (texts[i] != NULL && !ipacl_store_set(db, (ipacl_area_t)i, texts[i], actor, now)) {
-			db_rollback(db);
-			goto done;
-		}
-	}
-	ok = db_commit(db);
-	if (!ok)
-		db_rollback(db);
+	for (i = 0; i < IPACL_NAREAS; i++)
+		if (texts[i] != NULL && !ipacl_store_set(db, (ipacl_area_t)i, texts[i], actor, now))
+			goto fail;
+	if (!db_commit(db))
+		goto fail;
+	(void)audit_sync_head(db);
+	ok = true;
+	goto done;
+fail:
+	db_rollback(db);
 done:
 	buf_free(&detail);
 	buf_free(&target);
