@@ -154,6 +154,8 @@ page_mypage(req_t *r)
 	tv_set_bool(&r->arena, ctx, "password_changed", http_query(r, "done") != NULL &&
 	    strcmp(http_query(r, "done"), "password") == 0);
 	consult_mypage(r, ctx);
+	/* the job seeker's profile section (register.c) */
+	tv_set_bool(&r->arena, ctx, "is_seeker", r->auth->signed_in && strcmp(r->auth->account.kind, "seeker") == 0);
 	web_render(r, "mypage", ctx);
 }
 

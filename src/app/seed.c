@@ -45,6 +45,37 @@ count_entities(db_t *db)
 	return n;
 }
 
+/* A profile for demo-seeker (fictitious), so its My Page has something to show and edit. */
+static bool
+seed_demo_seeker(db_t *db)
+{
+	db_stmt_t *st = db_prepare(db, "INSERT INTO seekers (account_id, name, kana, birth_date, phone, postal_code, address, "
+	    "school, graduation, target, wishes, mail_ok, created_at, updated_at) "
+	    "SELECT id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ? FROM accounts WHERE login_key = 'demo-seeker' "
+	    "ON CONFLICT (account_id) DO NOTHING");
+	int64_t now = jtime_now();
+
+	if (st == NULL)
+		return false;
+	db_bind_str(st, 1, "上州 太郎（デモ）");
+	db_bind_str(st, 2, "じょうしゅう たろう");
+	db_bind_str(st, 3, "2003-04-01");
+	db_bind_str(st, 4, "027-000-0000");
+	db_bind_str(st, 5, "371-0000");
+	db_bind_str(st, 6, "群馬県前橋市（デモ）");
+	db_bind_str(st, 7, "つなぐ大学（デモ）");
+	db_bind_str(st, 8, "2026-03");
+	db_bind_str(st, 9, "kisotsu");
+	db_bind_str(st, 10, "事務職・前橋市内を希望（デモ）");
+	db_bind_i64(st, 11, now);
+	db_bind_i64(st, 12, now);
+	if (db_run(st) != DB_DONE) {
+		fprintf(stderr, "seed: demo-seeker profile: %s\n", db_errmsg(db));
+		return false;
+	}
+	return true;
+}
+
 int
 seed_demo(db_t *db, const schema_t *s)
 {
@@ -73,6 +104,8 @@ seed_demo(db_t *db, const schema_t *s)
 		}
 		made++;
 	}
+	if (!seed_demo_seeker(db))
+		return 1;
 	printf("seed: demo accounts ready (%d new): demo-pref (admin), demo-shushoku, demo-kigyo, demo-viewer (view), demo-seeker, demo-company\n", made);
 	before = count_entities(db);
 	if (!demo_content(db, s, jtime_now(), cerr, sizeof(cerr))) {

@@ -85,6 +85,20 @@ static const route_t routes[] = {
 	{ M_GET, "/mypage/events", ROLE_SEEKER, page_mypage_events },
 	{ M_POST, "/mypage/events/:id/cancel", ROLE_SEEKER, page_mypage_event_cancel_post },
 	{ M_GET, "/mypage/events/:file", ROLE_SEEKER, page_mypage_event_ics },
+	/* member registration, password reset, seeker profile (register.c) */
+	{ M_GET, "/register/seeker", ROLE_ANY, page_register_seeker },
+	{ M_POST, "/register/seeker", ROLE_ANY, page_register_seeker_post },
+	{ M_GET, "/register/company", ROLE_ANY, page_register_company },
+	{ M_POST, "/register/company", ROLE_ANY, page_register_company_post },
+	{ M_GET, "/register/sent", ROLE_ANY, page_register_sent },
+	{ M_GET, "/register/confirm", ROLE_ANY, page_register_confirm },
+	{ M_POST, "/register/confirm", ROLE_ANY, page_register_confirm_post },
+	{ M_GET, "/password/forgot", ROLE_ANY, page_password_forgot },
+	{ M_POST, "/password/forgot", ROLE_ANY, page_password_forgot_post },
+	{ M_GET, "/password/reset", ROLE_ANY, page_password_reset },
+	{ M_POST, "/password/reset", ROLE_ANY, page_password_reset_post },
+	{ M_GET, "/mypage/profile", ROLE_SEEKER, page_profile },
+	{ M_POST, "/mypage/profile", ROLE_SEEKER, page_profile_post },
 	/* IP address access restriction (G54): staff route, and the handlers ask web_can(POLICY_SETTINGS), i.e.
 	 * administrators only */
 	{ M_GET, "/staff/ip-rules", ROLE_STAFF, page_ip_rules },
@@ -137,6 +151,7 @@ web_free(void)
 	i18n_free(catalogs);
 	static_free();
 	listing_free();
+	register_free();
 	pagecache_clear();
 	templates = NULL;
 	catalogs = NULL;

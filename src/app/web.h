@@ -139,6 +139,21 @@ void page_event_apply_post(req_t *r);
 void page_mypage_events(req_t *r);
 void page_mypage_event_cancel_post(req_t *r);
 void page_mypage_event_ics(req_t *r);
+/* member registration, password reset by mail, the job seeker's profile (register.c; issue 5 items 3, 4, 7) */
+void register_free(void);
+void page_register_seeker(req_t *r);
+void page_register_seeker_post(req_t *r);
+void page_register_company(req_t *r);
+void page_register_company_post(req_t *r);
+void page_register_sent(req_t *r);
+void page_register_confirm(req_t *r);
+void page_register_confirm_post(req_t *r);
+void page_password_forgot(req_t *r);
+void page_password_forgot_post(req_t *r);
+void page_password_reset(req_t *r);
+void page_password_reset_post(req_t *r);
+void page_profile(req_t *r);
+void page_profile_post(req_t *r);
 
 /* IP address access restriction (G54; http/ipacl.h, ipacl_page.c) */
 #include "http/ipacl.h"

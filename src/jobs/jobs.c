@@ -4,6 +4,7 @@
 #include "auth/session.h"
 #include "core/jtime.h"
 #include "core/log.h"
+#include "member/member.h"
 #include "search/search.h"
 
 #include <errno.h>
@@ -40,6 +41,10 @@ jobs_housekeeping(db_t *db, int64_t now, const jobs_policy_t *p)
 		return -1;
 	n += m;
 	m = antispam_prune(db, now);
+	if (m < 0)
+		return -1;
+	n += m;
+	m = member_prune(db, now); /* unconfirmed registrations and reset links past their expiry */
 	if (m < 0)
 		return -1;
 	n += m;
