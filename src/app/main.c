@@ -15,7 +15,9 @@
 #include "jobs/jobs.h"
 #include "mail/mail.h"
 #include "content/event.h"
+#include "content/company.h"
 #include "content/import.h"
+#include "jobs/expiry.h"
 #include "media/media.h"
 #include "content/schema.h"
 #include "search/search.h"
@@ -47,18 +49,23 @@ static const char usage[] =
     "  tsunagu search [--data DIR] [--site NAME] --type TYPE [--facet VOCAB=CODE ...] [--sort relevance|newest|deadline]\n"
     "                 [--staff] [--page N] [QUERY]\n"
     "  tsunagu media add [--data DIR] FILE...   (JPEG, PNG, WebP or GIF; prints: id, key, width x height)\n"
-    "  tsunagu tick [--data DIR] [--config FILE]   (one round of due work: sends queued mail)\n"
     "  tsunagu event session add [--data DIR] --event ID --start YYYY-MM-DDTHH:MM --end YYYY-MM-DDTHH:MM\n"
     "                   [--place TEXT] [--online-url URL] [--capacity N (0: no limit)] [--deadline YYYY-MM-DDTHH:MM]\n"
     "                   (times in JST; the deadline defaults to the start)\n"
+    "  tsunagu tick [--data DIR] [--config FILE]   (one round of due work: listing-period notices and archive,\n"
+    "                                             then queued mail)\n"
+    "  tsunagu company link [--data DIR] --login ID --entity ID   (a company account edits that company entity)\n"
+    "  tsunagu company set [--data DIR] KEY VALUE   (company_approval 0|1, listing_unit_months N, notice_days 14,3)\n"
     "  tsunagu ip-rules show [--data DIR] [--area staff|member|public]\n"
     "  tsunagu ip-rules set [--data DIR] --area staff|member|public [--keep-ip ADDRESS] FILE   (- for standard input)\n"
-    "  tsunagu ip-rules check [--data DIR] ADDRESS   (which areas ADDRESS may reach)\n";
+    "  tsunagu ip-rules check [--data DIR] ADDRESS   (which areas ADDRESS may reach)\n"
+    "clock override for tests and demos: TSUNAGU_NOW=2026-04-01T09:00:00+09:00 with --dev or\n"
+    "TSUNAGU_ALLOW_CLOCK_OVERRIDE=1 (refused otherwise)\n";
 
 struct opts {
 	const char *config_file;
 	const char *listen, *data, *site, *root;
-	const char *kind, *login, *email, *department, *name, *role, *type, *sort, *page;
+	const char *kind, *login, *email, *department, *name, *role, *type, *sort, *page, *entity;
 	const char *event, *start, *end, *place, *online_url, *capacity, *deadline; /* event session add */
 	const char *area, *keep_ip;  /* ip-rules */
 	const char *facets[SEARCH_MAX_FILTERS * 4];
@@ -123,6 +130,7 @@ parse_opts(int argc, char **argv, int start, struct opts *o)
 		else if (strcmp(a, "--online-url") == 0) slot = &o->online_url;
 		else if (strcmp(a, "--capacity") == 0) slot = &o->capacity;
 		else if (strcmp(a, "--deadline") == 0) slot = &o->deadline;
+		else if (strcmp(a, "--entity") == 0) slot = &o->entity;
 		else if (strcmp(a, "--area") == 0) slot = &o->area;
 		else if (strcmp(a, "--keep-ip") == 0) slot = &o->keep_ip;
 		if (slot == NULL || i + 1 >= argc) {
@@ -132,6 +140,34 @@ parse_opts(int argc, char **argv, int start, struct opts *o)
 		*slot = argv[++i];
 	}
 	return 0;
+}
+
+/*
+ * The clock override (issue 5 item 8): TSUNAGU_NOW=2026-04-01T09:00:00+09:00 makes every command run as if
+ * the clock had been set to that moment when it started (time still passes). A production server must
+ * never run on a wrong clock by accident, so it is refused unless --dev or TSUNAGU_ALLOW_CLOCK_OVERRIDE=1.
+ */
+static bool
+clock_override(bool dev)
+{
+	const char *v = getenv("TSUNAGU_NOW"), *allow = getenv("TSUNAGU_ALLOW_CLOCK_OVERRIDE");
+	int64_t at;
+
+	if (v == NULL || v[0] == '\0')
+		return true;
+	if (!dev && (allow == NULL || strcmp(allow, "1") != 0)) {
+		fprintf(stderr, "tsunagu: TSUNAGU_NOW is set, but the clock may only be overridden with --dev or "
+		    "TSUNAGU_ALLOW_CLOCK_OVERRIDE=1 (tests); unset TSUNAGU_NOW\n");
+		return false;
+	}
+	if (!jtime_parse_iso(v, &at)) {
+		fprintf(stderr, "tsunagu: TSUNAGU_NOW must look like 2026-04-01T09:00:00+09:00\n");
+		return false;
+	}
+	jtime_set_offset(0);
+	jtime_set_offset(at - jtime_now());
+	fprintf(stderr, "tsunagu: clock overridden: now is %s\n", v);
+	return true;
 }
 
 /* Settings: defaults, then --config file, then TSUNAGU_* environment, then flags. */
@@ -158,6 +194,8 @@ setup(const struct opts *o, bool need_site)
 	}
 	if (o->dev)
 		config.dev = true;
+	if (!clock_override(o->dev))
+		return false;
 	if (need_site && !config_load_site(&config, err, sizeof(err))) {
 		fprintf(stderr, "tsunagu: %s\n", err);
 		return false;
@@ -527,6 +565,13 @@ cmd_tick(db_t *db)
 {
 	char why[256];
 	mail_round_t r;
+	expiry_report_t er;
+
+	if (!expiry_round(db, jtime_now(), &er)) {
+		fprintf(stderr, "tsunagu: the listing-period round failed\n");
+		return 1;
+	}
+	printf("tick: listing notices %d sent, %d companies archived\n", er.notices, er.archived);
 
 	if (!mail_configured(&config, why, sizeof(why))) {
 		printf("tick: mail not sent (%s); %lld queued\n", why, (long long)mail_count(db, "queued"));
@@ -537,6 +582,59 @@ cmd_tick(db_t *db)
 		return 1;
 	}
 	printf("tick: mail %d sent, %d to retry, %d failed\n", r.sent, r.retried, r.failed);
+	return 0;
+}
+
+/* company link: a company account edits a company entity (registration does this itself; this is for
+ * operators and tests). company set: the settings of approval, listing unit and notices. */
+static int
+cmd_company(db_t *db, const struct opts *o, bool link)
+{
+	char err[256];
+	int64_t entity, account = 0;
+
+	if (!link) {
+		if (o->nargs != 2) {
+			fprintf(stderr, "tsunagu: company set needs KEY VALUE\n%s", usage);
+			return 2;
+		}
+		if (!company_setting_set(db, o->args[0], o->args[1], err, sizeof(err))) {
+			fprintf(stderr, "tsunagu: %s\n", err);
+			return 1;
+		}
+		printf("company: %s = %s\n", o->args[0], o->args[1]);
+		return 0;
+	}
+	if (o->login == NULL || o->entity == NULL || !str_to_i64(o->entity, 1, INT64_MAX, &entity)) {
+		fprintf(stderr, "tsunagu: company link needs --login ID --entity ID\n%s", usage);
+		return 2;
+	}
+	{
+		db_stmt_t *st = db_prepare(db, "SELECT id FROM accounts WHERE login = ? OR login_key = lower(?)");
+		if (st != NULL) {
+			db_bind_str(st, 1, o->login);
+			db_bind_str(st, 2, o->login);
+			if (db_step(st) == DB_ROW)
+				account = db_col_i64(st, 0);
+			db_done(st);
+		}
+	}
+	if (account == 0) {
+		fprintf(stderr, "tsunagu: no account %s\n", o->login);
+		return 1;
+	}
+	if (!company_link(db, account, entity, jtime_now(), err, sizeof(err))) {
+		fprintf(stderr, "tsunagu: %s\n", err);
+		return 1;
+	}
+	{
+		char target[48];
+		audit_entry_t e = { 0, "cli", "local", "company.link", target, o->login };
+		snprintf(target, sizeof(target), "entity:%" PRId64, entity);
+		if (!audit_append(db, &e, jtime_now()))
+			fprintf(stderr, "tsunagu: warning: the audit entry could not be written\n");
+	}
+	printf("company: account %s now edits entity %" PRId64 "\n", o->login, entity);
 	return 0;
 }
 
@@ -798,8 +896,8 @@ main(int argc, char **argv)
 	const char *cmd;
 	int start = 2, rc;
 	db_t *db;
-	enum { SERVE, MIGRATE, SEED, USER_ADD, AUDIT_VERIFY, IMPORT, SEARCH, MEDIA_ADD, TICK, EVENT_SESSION_ADD, IP_SHOW, IP_SET,
-	       IP_CHECK } which;
+	enum { SERVE, MIGRATE, SEED, USER_ADD, AUDIT_VERIFY, IMPORT, SEARCH, MEDIA_ADD, TICK, EVENT_SESSION_ADD, COMPANY_LINK,
+	    COMPANY_SET, IP_SHOW, IP_SET, IP_CHECK } which;
 
 	memset(&o, 0, sizeof(o));
 	if (argc < 2) {
@@ -820,6 +918,8 @@ main(int argc, char **argv)
 		which = EVENT_SESSION_ADD;
 		start = 4;
 	}
+	else if (strcmp(cmd, "company") == 0 && argc > 2 && strcmp(argv[2], "link") == 0) { which = COMPANY_LINK; start = 3; }
+	else if (strcmp(cmd, "company") == 0 && argc > 2 && strcmp(argv[2], "set") == 0) { which = COMPANY_SET; start = 3; }
 	else if (strcmp(cmd, "ip-rules") == 0 && argc > 2 && strcmp(argv[2], "show") == 0) { which = IP_SHOW; start = 3; }
 	else if (strcmp(cmd, "ip-rules") == 0 && argc > 2 && strcmp(argv[2], "set") == 0) { which = IP_SET; start = 3; }
 	else if (strcmp(cmd, "ip-rules") == 0 && argc > 2 && strcmp(argv[2], "check") == 0) { which = IP_CHECK; start = 3; }
@@ -830,7 +930,8 @@ main(int argc, char **argv)
 	}
 	if (parse_opts(argc, argv, start, &o) != 0)
 		return 2;
-	if (o.nargs > 0 && which != IMPORT && which != SEARCH && which != MEDIA_ADD && which != IP_SET && which != IP_CHECK) {
+	if (o.nargs > 0 && which != IMPORT && which != SEARCH && which != MEDIA_ADD && which != COMPANY_SET &&
+	    which != IP_SET && which != IP_CHECK) {
 		fprintf(stderr, "tsunagu: unexpected argument %s\n%s", o.args[0], usage);
 		return 2;
 	}
@@ -861,6 +962,8 @@ main(int argc, char **argv)
 	case SEARCH: rc = cmd_search(db, &o); break;
 	case TICK: rc = cmd_tick(db); break;
 	case EVENT_SESSION_ADD: rc = cmd_event_session_add(db, &o); break;
+	case COMPANY_LINK: rc = cmd_company(db, &o, true); break;
+	case COMPANY_SET: rc = cmd_company(db, &o, false); break;
 	case IP_SHOW: rc = cmd_ip_rules_show(db, &o); break;
 	case IP_SET: rc = cmd_ip_rules_set(db, &o); break;
 	case IP_CHECK: rc = cmd_ip_rules_check(db, &o); break;

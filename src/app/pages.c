@@ -156,6 +156,7 @@ page_mypage(req_t *r)
 	consult_mypage(r, ctx);
 	/* the job seeker's profile section (register.c) */
 	tv_set_bool(&r->arena, ctx, "is_seeker", r->auth->signed_in && strcmp(r->auth->account.kind, "seeker") == 0);
+	company_mypage_section(r, ctx);
 	web_render(r, "mypage", ctx);
 }
 

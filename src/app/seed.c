@@ -3,6 +3,7 @@
 #include "app/seed.h"
 #include "app/demo.h"
 #include "auth/account.h"
+#include "content/company.h"
 #include "core/jtime.h"
 
 #include <stdio.h>
@@ -76,6 +77,33 @@ seed_demo_seeker(db_t *db)
 	return true;
 }
 
+/* demo-company edits the first demo company (My Page, G22), unless it is linked already. */
+static bool
+seed_company_link(db_t *db)
+{
+	db_stmt_t *st = db_prepare(db, "SELECT a.id, (SELECT MIN(id) FROM entities WHERE type = 'company') FROM accounts a "
+	    "WHERE a.login = 'demo-company' AND NOT EXISTS (SELECT 1 FROM company_accounts ca WHERE ca.account_id = a.id)");
+	int64_t account = 0, entity = 0;
+	char err[256];
+
+	if (st == NULL)
+		return false;
+	if (db_step(st) == DB_ROW) {
+		account = db_col_i64(st, 0);
+		entity = db_col_i64(st, 1);
+	}
+	db_done(st);
+	if (account == 0 || entity == 0)
+		return true;
+	if (!company_link(db, account, entity, jtime_now(), err, sizeof(err))) {
+		/* that company may already be registered to another account */
+		fprintf(stderr, "seed: demo-company not linked: %s\n", err);
+		return true;
+	}
+	printf("seed: demo-company edits company %lld\n", (long long)entity);
+	return true;
+}
+
 int
 seed_demo(db_t *db, const schema_t *s)
 {
@@ -114,5 +142,5 @@ seed_demo(db_t *db, const schema_t *s)
 	}
 	after = count_entities(db);
 	printf("seed: demo content ready (%lld new entities)\n", (long long)(after - before));
-	return 0;
+	return seed_company_link(db) ? 0 : 1;
 }

@@ -99,6 +99,12 @@ static const route_t routes[] = {
 	{ M_POST, "/password/reset", ROLE_ANY, page_password_reset_post },
 	{ M_GET, "/mypage/profile", ROLE_SEEKER, page_profile },
 	{ M_POST, "/mypage/profile", ROLE_SEEKER, page_profile_post },
+	/* company My Page and approvals (company_page.c) */
+	{ M_GET, "/mypage/company", ROLE_COMPANY, page_company_edit },
+	{ M_POST, "/mypage/company", ROLE_COMPANY, page_company_edit_post },
+	{ M_POST, "/mypage/company/renew", ROLE_COMPANY, page_company_renew_post },
+	{ M_GET, "/staff/approvals", ROLE_STAFF, page_staff_approvals },
+	{ M_POST, "/staff/approvals/:id", ROLE_STAFF, page_staff_approval_post },
 	/* IP address access restriction (G54): staff route, and the handlers ask web_can(POLICY_SETTINGS), i.e.
 	 * administrators only */
 	{ M_GET, "/staff/ip-rules", ROLE_STAFF, page_ip_rules },
@@ -152,6 +158,7 @@ web_free(void)
 	static_free();
 	listing_free();
 	register_free();
+	company_pages_free();
 	pagecache_clear();
 	templates = NULL;
 	catalogs = NULL;

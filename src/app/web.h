@@ -154,6 +154,14 @@ void page_password_reset(req_t *r);
 void page_password_reset_post(req_t *r);
 void page_profile(req_t *r);
 void page_profile_post(req_t *r);
+/* company My Page, renewal and staff approvals (company_page.c; issue 5 items 5 and 7, G22-G25) */
+void company_mypage_section(req_t *r, tv_t *ctx); /* the company's part of My Page (staff: the link to approvals) */
+void company_pages_free(void);
+void page_company_edit(req_t *r);
+void page_company_edit_post(req_t *r);
+void page_company_renew_post(req_t *r);
+void page_staff_approvals(req_t *r);
+void page_staff_approval_post(req_t *r);
 
 /* IP address access restriction (G54; http/ipacl.h, ipacl_page.c) */
 #include "http/ipacl.h"

@@ -12,6 +12,7 @@
 #define YMD_LEN        10                                /* "YYYY-MM-DD" */
 
 static _Atomic int64_t fake_now;
+static _Atomic int64_t offset_now; /* jtime_set_offset: seconds added to the real clock */
 
 /* Start of each era (Gregorian JST dates), newest first; 明治 from the Gregorian start of its first year. */
 static const struct era {
@@ -35,7 +36,7 @@ jtime_now(void)
 		return f;
 	if (clock_gettime(CLOCK_REALTIME, &ts) != 0)
 		return 0;
-	return (int64_t)ts.tv_sec;
+	return (int64_t)ts.tv_sec + atomic_load(&offset_now);
 }
 
 void
@@ -197,4 +198,76 @@ jtime_parse_ymd(const char *s, int64_t *epoch)
 		return false;
 	*epoch = days_from_civil(y, (unsigned)m, (unsigned)d) * SECS_PER_DAY - JST_OFFSET;
 	return true;
+}
+
+/* ---- the clock override and listing-period arithmetic (issue 5 items 5, 7, 8; G23, G25) ---- */
+
+void
+jtime_set_offset(int64_t seconds)
+{
+	atomic_store(&offset_now, seconds);
+}
+
+bool
+jtime_parse_iso(const char *s, int64_t *epoch)
+{
+	int64_t day;
+	int h, mi, sec, oh, om, sign;
+	char ymd[YMD_LEN + 1];
+
+	if (s == NULL || strnlen(s, 32) < 20 || s[10] != 'T' || s[13] != ':' || s[16] != ':')
+		return false;
+	memcpy(ymd, s, YMD_LEN);
+	ymd[YMD_LEN] = '\0';
+	if (!jtime_parse_ymd(ymd, &day))
+		return false;
+	if (!digits(s + 11, 2, &h) || !digits(s + 14, 2, &mi) || !digits(s + 17, 2, &sec) || h > 23 || mi > 59 || sec > 59)
+		return false;
+	day += JST_OFFSET; /* UTC midnight of that calendar date */
+	if (strcmp(s + 19, "Z") == 0) {
+		oh = om = 0;
+		sign = 1;
+	} else {
+		if (strlen(s + 19) != 6 || (s[19] != '+' && s[19] != '-') || s[22] != ':' || !digits(s + 20, 2, &oh) ||
+		    !digits(s + 23, 2, &om) || oh > 23 || om > 59)
+			return false;
+		sign = s[19] == '+' ? 1 : -1;
+	}
+	*epoch = day + h * 3600 + mi * 60 + sec - sign * (oh * 3600 + om * 60);
+	return true;
+}
+
+int64_t
+jtime_day_start(int64_t epoch)
+{
+	int64_t local = epoch + JST_OFFSET, r = local % SECS_PER_DAY;
+
+	if (r < 0)
+		r += SECS_PER_DAY;
+	return epoch - r;
+}
+
+int64_t
+jtime_add_months(int64_t epoch, int months)
+{
+	struct tm t;
+	int y, m, d;
+	int64_t total;
+
+	jtime_jst(epoch, &t);
+	y = t.tm_year + 1900;
+	total = (int64_t)y * 12 + t.tm_mon + months;
+	y = (int)(total / 12);
+	m = (int)(total % 12) + 1;
+	d = t.tm_mday;
+	if (d > days_in_month(y, m)) {
+		/* no such day in that month (民法143条2項): the period ends with the month, so the next one
+		 * begins on the 1st of the month after */
+		d = 1;
+		if (++m > 12) {
+			m = 1;
+			y++;
+		}
+	}
+	return days_from_civil(y, (unsigned)m, (unsigned)d) * SECS_PER_DAY - JST_OFFSET;
 }

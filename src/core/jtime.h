@@ -22,4 +22,15 @@ int     jtime_fiscal_year(int64_t epoch);
 /* Parses YYYY-MM-DD as JST midnight; false when malformed or not a real date. */
 bool    jtime_parse_ymd(const char *s, int64_t *epoch);
 
+/* The clock override (TSUNAGU_NOW, main.c): seconds added to the real clock from now on (0 = none). */
+void    jtime_set_offset(int64_t seconds);
+/* Parses YYYY-MM-DDTHH:MM:SS followed by Z or +HH:MM / -HH:MM; false when malformed. */
+bool    jtime_parse_iso(const char *s, int64_t *epoch);
+/* JST midnight at the start of the day epoch falls in. */
+int64_t jtime_day_start(int64_t epoch);
+/* JST midnight of the date months after epoch's JST date; a day the month lacks (31 Jan + 1 month)
+ * gives the 1st of the month after (1 Mar), so a period of months counted from the 31st ends with the
+ * last day of the shorter month (民法143条). */
+int64_t jtime_add_months(int64_t epoch, int months);
+
 #endif

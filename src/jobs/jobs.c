@@ -1,5 +1,7 @@
 /* jobs.c - the housekeeping thread: wakes every few minutes, or at once when asked to stop. */
 #include "jobs/jobs.h"
+#include "jobs/expiry.h"
+#include "mail/mail.h"
 #include "auth/antispam.h"
 #include "auth/session.h"
 #include "core/jtime.h"
@@ -70,6 +72,14 @@ loop(void *arg)
 		pthread_mutex_unlock(&mu);
 		if (jobs_housekeeping(db, jtime_now(), &policy) < 0)
 			log_error("jobs: housekeeping failed");
+		{
+			/* listing periods of companies: notices before the end, the archive after it (G23-G25) */
+			expiry_report_t er;
+			if (!expiry_round(db, jtime_now(), &er))
+				log_error("jobs: the listing-period round failed");
+			else if (er.notices > 0)
+				mail_wake();
+		}
 		pthread_mutex_lock(&mu);
 		clock_gettime(CLOCK_REALTIME, &until);
 		until.tv_sec += JOBS_INTERVAL_S;
