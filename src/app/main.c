@@ -56,6 +56,9 @@ static const char usage[] =
     "                                             then queued mail)\n"
     "  tsunagu company link [--data DIR] --login ID --entity ID   (a company account edits that company entity)\n"
     "  tsunagu company set [--data DIR] KEY VALUE   (company_approval 0|1, listing_unit_months N, notice_days 14,3)\n"
+    "  tsunagu ip-rules show [--data DIR] [--area staff|member|public]\n"
+    "  tsunagu ip-rules set [--data DIR] --area staff|member|public [--keep-ip ADDRESS] FILE   (- for standard input)\n"
+    "  tsunagu ip-rules check [--data DIR] ADDRESS   (which areas ADDRESS may reach)\n"
     "clock override for tests and demos: TSUNAGU_NOW=2026-04-01T09:00:00+09:00 with --dev or\n"
     "TSUNAGU_ALLOW_CLOCK_OVERRIDE=1 (refused otherwise)\n";
 
@@ -64,6 +67,7 @@ struct opts {
 	const char *listen, *data, *site, *root;
 	const char *kind, *login, *email, *department, *name, *role, *type, *sort, *page, *entity;
 	const char *event, *start, *end, *place, *online_url, *capacity, *deadline; /* event session add */
+	const char *area, *keep_ip;  /* ip-rules */
 	const char *facets[SEARCH_MAX_FILTERS * 4];
 	int         nfacets;
 	const char *args[16];       /* positional arguments */
@@ -127,6 +131,8 @@ parse_opts(int argc, char **argv, int start, struct opts *o)
 		else if (strcmp(a, "--capacity") == 0) slot = &o->capacity;
 		else if (strcmp(a, "--deadline") == 0) slot = &o->deadline;
 		else if (strcmp(a, "--entity") == 0) slot = &o->entity;
+		else if (strcmp(a, "--area") == 0) slot = &o->area;
+		else if (strcmp(a, "--keep-ip") == 0) slot = &o->keep_ip;
 		if (slot == NULL || i + 1 >= argc) {
 			fprintf(stderr, "tsunagu: unknown or incomplete option %s\n%s", a, usage);
 			return -1;
@@ -632,6 +638,138 @@ cmd_company(db_t *db, const struct opts *o, bool link)
 	return 0;
 }
 
+/* ---- ip-rules (G54): for operators, also when the screen has locked them out ---- */
+
+static int
+cmd_ip_rules_show(db_t *db, const struct opts *o)
+{
+	ipacl_area_t only = IPACL_STAFF;
+	int i;
+
+	if (o->area != NULL && !ipacl_area_parse(o->area, &only)) {
+		fprintf(stderr, "tsunagu: --area must be staff, member or public\n");
+		return 2;
+	}
+	for (i = 0; i < IPACL_NAREAS; i++) {
+		static const ipacl_area_t order[IPACL_NAREAS] = { IPACL_STAFF, IPACL_MEMBER, IPACL_PUBLIC };
+		ipacl_area_t a = order[i];
+		buf_t b = BUF_INIT;
+		if (o->area != NULL && a != only)
+			continue;
+		if (!ipacl_store_get(db, a, &b)) {
+			buf_free(&b);
+			fprintf(stderr, "tsunagu: cannot read the IP rules\n");
+			return 1;
+		}
+		if (o->area == NULL)
+			printf("# --- %s (%s)%s\n", ipacl_area_name(a), ipacl_area_label(a), b.len == 0 ? ": no restriction" : "");
+		if (b.len > 0)
+			printf("%s%s", b.data, b.data[b.len - 1] == '\n' ? "" : "\n");
+		buf_free(&b);
+	}
+	return 0;
+}
+
+/* The new list from a file named by the operator, or standard input for "-"; NULL when unreadable or
+ * over the limit (an empty file is an empty list: no restriction). */
+static char *
+read_rules(const char *path, size_t *len)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "re");
+	char *p;
+	size_t n = 0, got;
+
+	if (f == NULL)
+		return NULL;
+	p = malloc(IPACL_MAX_TEXT + 2);
+	if (p != NULL) {
+		while (n <= IPACL_MAX_TEXT && (got = fread(p + n, 1, IPACL_MAX_TEXT + 1 - n, f)) > 0)
+			n += got;
+		if (ferror(f) || n > IPACL_MAX_TEXT) {
+			free(p);
+			p = NULL;
+		} else {
+			p[n] = '\0';
+			*len = n;
+		}
+	}
+	if (f != stdin)
+		fclose(f);
+	return p;
+}
+
+static int
+cmd_ip_rules_set(db_t *db, const struct opts *o)
+{
+	ipacl_area_t area;
+	ipacl_list_t *lists = NULL;
+	ipacl_errors_t errs;
+	const char *texts[IPACL_NAREAS] = { NULL, NULL, NULL };
+	char msg[512], *text;
+	size_t len = 0;
+	int i, rc = 1;
+
+	if (o->area == NULL || !ipacl_area_parse(o->area, &area) || o->nargs != 1) {
+		fprintf(stderr, "tsunagu: ip-rules set needs --area staff|member|public and one FILE (- for standard input)\n%s", usage);
+		return 2;
+	}
+	if ((text = read_rules(o->args[0], &len)) == NULL) {
+		fprintf(stderr, "tsunagu: cannot read %s (at most %d bytes)\n", o->args[0], IPACL_MAX_TEXT);
+		return 1;
+	}
+	if (len > 0 && !str_utf8_valid(text, len, true)) {
+		fprintf(stderr, "tsunagu: %s is not UTF-8 text\n", o->args[0]);
+		goto done;
+	}
+	lists = calloc(IPACL_NAREAS, sizeof(*lists));
+	if (lists == NULL)
+		goto done;
+	if (!ipacl_parse(text, len, &lists[area], &errs)) {
+		for (i = 0; i < errs.n; i++)
+			fprintf(stderr, "%s\n", errs.e[i].msg);
+		if (errs.more > 0)
+			fprintf(stderr, "ほかに%d件の誤りがあります。\n", errs.more);
+		fprintf(stderr, "tsunagu: nothing saved\n");
+		goto done;
+	}
+	if (o->keep_ip != NULL && ip_rules_lockout_message(&lists[area], area, o->keep_ip, msg, sizeof(msg)) != NULL) {
+		fprintf(stderr, "%s\ntsunagu: nothing saved\n", msg);
+		goto done;
+	}
+	texts[area] = text;
+	if (!ip_rules_save(db, texts, lists, 0, "cli", "local", jtime_now())) {
+		fprintf(stderr, "tsunagu: the IP rules could not be saved (database or audit log)\n");
+		goto done;
+	}
+	printf("ip-rules: %s: %zu %s saved%s\n", ipacl_area_name(area), lists[area].n,
+	    lists[area].n == 1 ? "entry" : "entries", lists[area].n == 0 ? " (no restriction)" : "");
+	rc = 0;
+done:
+	free(lists);
+	free(text);
+	return rc;
+}
+
+static int
+cmd_ip_rules_check(db_t *db, const struct opts *o)
+{
+	uint8_t a[16];
+	int i;
+
+	if (o->nargs != 1 || !ipacl_addr_parse(o->args[0], strlen(o->args[0]), a, NULL)) {
+		fprintf(stderr, "tsunagu: ip-rules check needs one IPv4 or IPv6 ADDRESS\n");
+		return 2;
+	}
+	if (!ipacl_cache_load(db)) {
+		fprintf(stderr, "tsunagu: cannot read the IP rules\n");
+		return 1;
+	}
+	for (i = 0; i < IPACL_NAREAS; i++)
+		printf("%s: %s\n", ipacl_area_name((ipacl_area_t)i),
+		    ipacl_cache_allows(NULL, (ipacl_area_t)i, o->args[0], 0) ? "allowed" : "refused");
+	return 0;
+}
+
 static char *
 read_pem(const char *path)
 {
@@ -673,6 +811,10 @@ cmd_serve(db_t *db)
 	}
 	if (!web_init(err, sizeof(err))) {
 		fprintf(stderr, "tsunagu: %s\n", err);
+		return 1;
+	}
+	if (!ipacl_cache_load(db)) {
+		fprintf(stderr, "tsunagu: cannot read the IP rules (table ip_rules)\n");
 		return 1;
 	}
 	{
@@ -755,7 +897,7 @@ main(int argc, char **argv)
 	int start = 2, rc;
 	db_t *db;
 	enum { SERVE, MIGRATE, SEED, USER_ADD, AUDIT_VERIFY, IMPORT, SEARCH, MEDIA_ADD, TICK, EVENT_SESSION_ADD, COMPANY_LINK,
-	    COMPANY_SET } which;
+	    COMPANY_SET, IP_SHOW, IP_SET, IP_CHECK } which;
 
 	memset(&o, 0, sizeof(o));
 	if (argc < 2) {
@@ -778,6 +920,9 @@ main(int argc, char **argv)
 	}
 	else if (strcmp(cmd, "company") == 0 && argc > 2 && strcmp(argv[2], "link") == 0) { which = COMPANY_LINK; start = 3; }
 	else if (strcmp(cmd, "company") == 0 && argc > 2 && strcmp(argv[2], "set") == 0) { which = COMPANY_SET; start = 3; }
+	else if (strcmp(cmd, "ip-rules") == 0 && argc > 2 && strcmp(argv[2], "show") == 0) { which = IP_SHOW; start = 3; }
+	else if (strcmp(cmd, "ip-rules") == 0 && argc > 2 && strcmp(argv[2], "set") == 0) { which = IP_SET; start = 3; }
+	else if (strcmp(cmd, "ip-rules") == 0 && argc > 2 && strcmp(argv[2], "check") == 0) { which = IP_CHECK; start = 3; }
 	else if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0) { fputs(usage, stdout); return 0; }
 	else {
 		fprintf(stderr, "tsunagu: unknown command %s\n%s", cmd, usage);
@@ -785,7 +930,8 @@ main(int argc, char **argv)
 	}
 	if (parse_opts(argc, argv, start, &o) != 0)
 		return 2;
-	if (o.nargs > 0 && which != IMPORT && which != SEARCH && which != MEDIA_ADD && which != COMPANY_SET) {
+	if (o.nargs > 0 && which != IMPORT && which != SEARCH && which != MEDIA_ADD && which != COMPANY_SET &&
+	    which != IP_SET && which != IP_CHECK) {
 		fprintf(stderr, "tsunagu: unexpected argument %s\n%s", o.args[0], usage);
 		return 2;
 	}
@@ -818,6 +964,9 @@ main(int argc, char **argv)
 	case EVENT_SESSION_ADD: rc = cmd_event_session_add(db, &o); break;
 	case COMPANY_LINK: rc = cmd_company(db, &o, true); break;
 	case COMPANY_SET: rc = cmd_company(db, &o, false); break;
+	case IP_SHOW: rc = cmd_ip_rules_show(db, &o); break;
+	case IP_SET: rc = cmd_ip_rules_set(db, &o); break;
+	case IP_CHECK: rc = cmd_ip_rules_check(db, &o); break;
 	default: rc = 2;
 	}
 	db_close(db);

@@ -98,6 +98,20 @@ page_login_post(req_t *r)
 		web_error(r, 500, NULL);
 		return;
 	}
+	/* G54: staff may sign in only from addresses the staff area allows, members only from those of the
+	 * member area; the answer is the one for a wrong password, the audit log has the reason */
+	if (!web_ip_allowed(r, strcmp(acc.kind, "staff") == 0 ? IPACL_STAFF : IPACL_MEMBER)) {
+		char target[48];
+		audit_entry_t e = { acc.id, acc.login, r->ip, "login.ip_refused", target, "" };
+		snprintf(target, sizeof(target), "account:%" PRId64, acc.id);
+		e.detail = strcmp(acc.kind, "staff") == 0 ? "area=staff" : "area=member";
+		if (!audit_append(db, &e, jtime_now())) {
+			web_error(r, 500, NULL);
+			return;
+		}
+		login_form(r, "ログインIDまたはパスワードが正しくありません。", login, next);
+		return;
+	}
 	/* a new session ID at every login; whatever the browser held before is void */
 	if (a->signed_in)
 		session_destroy(db, a->session.id);

@@ -8,6 +8,7 @@
 #include "core/log.h"
 #include "core/str.h"
 #include "db/db.h"
+#include "http/ipacl.h"
 #include "http/static.h"
 #include "search/search.h"
 #include "view/i18n.h"
@@ -105,14 +106,19 @@ static const route_t routes[] = {
 	{ M_POST, "/mypage/company/renew", ROLE_COMPANY, page_company_renew_post },
 	{ M_GET, "/staff/approvals", ROLE_STAFF, page_staff_approvals },
 	{ M_POST, "/staff/approvals/:id", ROLE_STAFF, page_staff_approval_post },
+	/* IP address access restriction (G54): staff route, and the handlers ask web_can(POLICY_SETTINGS), i.e.
+	 * administrators only */
+	{ M_GET, "/staff/ip-rules", ROLE_STAFF, page_ip_rules },
+	{ M_POST, "/staff/ip-rules", ROLE_STAFF, page_ip_rules_post },
 };
 
 static bool web_before(req_t *r, bool routed);
 static const char *site_csp(void);
 static bool web_authorize(req_t *r, int role);
+static bool web_admit(req_t *r);
 
 const router_t web_router = {
-	routes, sizeof(routes) / sizeof(routes[0]), web_authorize, web_before, web_error,
+	routes, sizeof(routes) / sizeof(routes[0]), web_authorize, web_before, web_error, web_admit,
 };
 
 static bool
@@ -561,4 +567,39 @@ web_error(req_t *r, unsigned status, const char *message)
 	tv_set_bool(&r->arena, ctx, "not_found", status == 404);
 	web_render(r, "error", ctx);
 	r->status = status; /* web_render keeps it, but a failed render must not turn it into 200 */
+}
+
+/* ---- IP address access restriction (G54, ipacl.h) ---- */
+
+/* A fixed page: no template, no style sheet (which may be refused too), nothing about the rules. */
+static const char ip_denied_page[] =
+    "<!DOCTYPE html>\n<html lang=\"ja\">\n<head>\n<meta charset=\"utf-8\">\n"
+    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+    "<title>アクセスできません</title>\n</head>\n<body>\n<main>\n<h1>アクセスできません</h1>\n"
+    "<p>お使いのネットワークからは、このページをご利用いただけません。</p>\n</main>\n</body>\n</html>\n";
+
+void
+web_ip_denied(req_t *r)
+{
+	r->status = 403;
+	r->content_type = "text/html; charset=utf-8";
+	r->no_store = true;
+	r->ncookies_out = 0;
+	r->static_body = (const unsigned char *)ip_denied_page;
+	r->static_len = sizeof(ip_denied_page) - 1;
+}
+
+bool
+web_ip_allowed(req_t *r, ipacl_area_t area)
+{
+	return ipacl_cache_allows(db_thread(), area, r->ip, jtime_now());
+}
+
+static bool
+web_admit(req_t *r)
+{
+	if (web_ip_allowed(r, ipacl_area_of(r->path)))
+		return true;
+	web_ip_denied(r);
+	return false;
 }

@@ -164,4 +164,21 @@ void page_company_renew_post(req_t *r);
 void page_staff_approvals(req_t *r);
 void page_staff_approval_post(req_t *r);
 
+/* IP address access restriction (G54; http/ipacl.h, ipacl_page.c) */
+#include "http/ipacl.h"
+/* Whether this request's client address may reach area (cached rules). */
+bool web_ip_allowed(req_t *r, ipacl_area_t area);
+/* The short 403 page for a refused address (says nothing about the rules). */
+void web_ip_denied(req_t *r);
+void page_ip_rules(req_t *r);
+void page_ip_rules_post(req_t *r);
+/* The save behind the screen and `tsunagu ip-rules set`: lists whose text is not NULL are stored, after
+ * one audit entry naming each list's old and new entries; false on a database or audit failure. */
+bool ip_rules_save(struct db *db, const char *const texts[IPACL_NAREAS], const ipacl_list_t *parsed,
+    int64_t actor_id, const char *actor, const char *ip, int64_t now);
+/* The refusal when saving rules for area would shut current_ip out (ipacl_would_lock_out), in msg;
+ * NULL when it would not. */
+const char *ip_rules_lockout_message(const ipacl_list_t *rules, ipacl_area_t area, const char *current_ip,
+    char *msg, size_t n);
+
 #endif

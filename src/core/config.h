@@ -15,7 +15,7 @@ typedef struct config {
 	char     site[64];                /* site profile under sites/ */
 	char     root[CONFIG_STR];        /* where templates/, static/, sites/, data/, i18n/ are */
 	char     base_url[CONFIG_STR];    /* public URL, for links in mail and canonical tags */
-	char     trusted_proxies[CONFIG_STR]; /* space-separated addresses whose X-Forwarded-For is believed */
+	char     trusted_proxies[CONFIG_STR]; /* CIDR list (http/ipacl.h) of proxies whose X-Forwarded-For is believed */
 	int      threads;
 	int      max_connections;
 	int      max_connections_per_ip;

@@ -117,6 +117,9 @@ typedef struct router {
 	bool          (*before)(req_t *r, bool routed);
 	/* Renders an error page for status (404, 405, 403, 400, 413, 500). */
 	void          (*error)(req_t *r, unsigned status, const char *message);
+	/* Called first of all, as soon as the method, path and client address are known: before the body
+	 * is read, before sessions and CSRF (the IP rules, G54). False when it has answered. May be NULL. */
+	bool          (*admit)(req_t *r);
 } router_t;
 
 /* Matches r->path against the table; 0 when handled, else the status to show (404 or 405). */
@@ -136,7 +139,7 @@ typedef struct server_opts {
 	size_t          max_header_bytes;
 	const char     *tls_cert_pem; /* contents, not paths; NULL for plain HTTP */
 	const char     *tls_key_pem;
-	const char     *trusted_proxies;
+	const char     *trusted_proxies; /* CIDR list (ipacl.h) of proxies whose X-Forwarded-For is believed */
 	const router_t *router;
 } server_opts_t;
 

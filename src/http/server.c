@@ -7,6 +7,7 @@
  * req_t that MHD then hands to every later callback; request_done frees it.
  */
 #include "http/http.h"
+#include "http/ipacl.h"
 #include "core/log.h"
 #include "core/str.h"
 
@@ -29,6 +30,7 @@
 #define REQ_ARENA_LIMIT  ((size_t)64 * 1024 * 1024)
 #define GZIP_MIN_BYTES   512
 #define GZIP_LEVEL       4
+#define HTTP_XFF_MAX     2048  /* X-Forwarded-For bytes read (all header lines together) */
 
 static struct MHD_Daemon *daemon_;
 static const server_opts_t *opts;
@@ -74,56 +76,106 @@ request_done(void *cls, struct MHD_Connection *con, void **req_cls, enum MHD_Req
 	atomic_fetch_sub(&inflight, 1);
 }
 
-static bool
-proxy_trusted(const char *ip)
-{
-	const char *list = opts->trusted_proxies, *p;
-	size_t      n = strlen(ip);
+/* [server] trusted_proxies as a CIDR list (ipacl.h), parsed once by server_start */
+static ipacl_list_t trusted;
 
-	if (list == NULL)
-		return false;
-	for (p = list; *p != '\0';) {
-		size_t len;
-		while (*p == ' ' || *p == ',')
-			p++;
-		len = strcspn(p, " ,");
-		if (len == n && len > 0 && memcmp(p, ip, n) == 0)
-			return true;
-		p += len;
-	}
-	return false;
+static bool
+proxy_trusted(const uint8_t a[16])
+{
+	return trusted.n > 0 && ipacl_match(&trusted, a);
 }
 
+/* An address as it is logged and matched: IPv4 (also an IPv4-mapped IPv6 peer) dotted, else RFC 5952. */
+static void
+addr_text(const uint8_t a[16], char *out, size_t n)
+{
+	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+	if (memcmp(a, mapped, 12) == 0)
+		inet_ntop(AF_INET, a + 12, out, (socklen_t)n);
+	else
+		inet_ntop(AF_INET6, a, out, (socklen_t)n);
+}
+
+struct xff {
+	char   buf[HTTP_XFF_MAX];
+	size_t len;
+	bool   over;
+};
+
+/* Every X-Forwarded-For header, in order, joined with commas (a proxy may add its own header line). */
+static enum MHD_Result
+xff_collect(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct xff *x = cls;
+	size_t n;
+
+	if (key == NULL || value == NULL || strcasecmp(key, "X-Forwarded-For") != 0)
+		return MHD_YES;
+	n = strlen(value);
+	if (x->len + n + 2 > sizeof(x->buf)) {
+		x->over = true;
+		return MHD_NO;
+	}
+	if (x->len > 0)
+		x->buf[x->len++] = ',';
+	memcpy(x->buf + x->len, value, n);
+	x->len += n;
+	x->buf[x->len] = '\0';
+	return MHD_YES;
+}
+
+/*
+ * The client address: the socket peer, unless the peer is a trusted proxy; then X-Forwarded-For is read
+ * from the right (each proxy appends the address it saw) and the first address that is not itself a
+ * trusted proxy is the client. An entry that is not an address stops the walk: what lies left of it
+ * was written by someone no trusted proxy vouches for.
+ */
 static void
 client_ip(req_t *r)
 {
 	const union MHD_ConnectionInfo *ci;
-	const char *xff;
+	uint8_t peer[16], a[16];
+	struct xff *x;
+	size_t end;
 
 	str_copy(r->ip, sizeof(r->ip), "-");
 	ci = MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	if (ci == NULL || ci->client_addr == NULL)
 		return;
-	if (ci->client_addr->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)ci->client_addr)->sin_addr, r->ip, sizeof(r->ip));
-	else if (ci->client_addr->sa_family == AF_INET6)
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)ci->client_addr)->sin6_addr, r->ip, sizeof(r->ip));
-	if (!proxy_trusted(r->ip))
+	if (ci->client_addr->sa_family == AF_INET) {
+		static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+		memcpy(peer, mapped, 12);
+		memcpy(peer + 12, &((const struct sockaddr_in *)(const void *)ci->client_addr)->sin_addr, 4);
+	} else if (ci->client_addr->sa_family == AF_INET6) {
+		memcpy(peer, &((const struct sockaddr_in6 *)(const void *)ci->client_addr)->sin6_addr, 16);
+	} else {
 		return;
-	/* the proxy appends the address it saw last: take the last entry */
-	xff = http_header(r, "X-Forwarded-For");
-	if (xff != NULL) {
-		const char *last = strrchr(xff, ',');
-		char tmp[64];
-		unsigned char bin[16];
-		last = last ? last + 1 : xff;
-		while (*last == ' ')
-			last++;
-		if (str_copy(tmp, sizeof(tmp), last)) {
-			tmp[strcspn(tmp, " ")] = '\0';
-			if (inet_pton(AF_INET, tmp, bin) == 1 || inet_pton(AF_INET6, tmp, bin) == 1)
-				str_copy(r->ip, sizeof(r->ip), tmp);
-		}
+	}
+	addr_text(peer, r->ip, sizeof(r->ip));
+	if (!proxy_trusted(peer))
+		return;
+	x = arena_zalloc(&r->arena, sizeof(*x));
+	if (x == NULL)
+		return;
+	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, xff_collect, x);
+	if (x->over || x->len == 0)
+		return;  /* no header, or one longer than any honest chain: the proxy itself is the client */
+	end = x->len;
+	while (end > 0) {
+		size_t start = end, b, e;
+		while (start > 0 && x->buf[start - 1] != ',')
+			start--;
+		for (b = start; b < end && (x->buf[b] == ' ' || x->buf[b] == '\t'); b++)
+			;
+		for (e = end; e > b && (x->buf[e - 1] == ' ' || x->buf[e - 1] == '\t'); e--)
+			;
+		if (!ipacl_addr_parse(x->buf + b, e - b, a, NULL))
+			break;
+		addr_text(a, r->ip, sizeof(r->ip));
+		if (!proxy_trusted(a))
+			break;
+		end = start > 0 ? start - 1 : 0;
 	}
 }
 
@@ -349,6 +401,11 @@ on_request(void *cls, struct MHD_Connection *con, const char *url, const char *m
 		return MHD_NO; /* out of memory at the start */
 	if (r->method_str == NULL) {
 		begin(r, url, method);
+		/* the IP rules come before everything else, even the answer to a body that is too large */
+		if (opts->router->admit != NULL && !opts->router->admit(r)) {
+			r->body_status = (int)r->status;
+			return respond(r);
+		}
 		if (r->body_status != 0) {
 			/* refuse before reading a body that is too large */
 			opts->router->error(r, (unsigned)r->body_status, NULL);
@@ -428,6 +485,13 @@ server_start(const server_opts_t *o)
 	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
 
 	opts = o;
+	if (o->trusted_proxies != NULL) {
+		ipacl_errors_t errs;
+		if (!ipacl_parse(o->trusted_proxies, strlen(o->trusted_proxies), &trusted, &errs)) {
+			log_error("server: [server] trusted_proxies: %s", errs.n > 0 ? errs.e[0].msg : "not a list of addresses");
+			return false;
+		}
+	}
 	if (!parse_listen(o->listen, &sa)) {
 		log_error("server: bad listen address %s (expected IPv4:port)", o->listen);
 		return false;
