@@ -476,3 +476,16 @@ account_throttle_failure(db_t *db, const account_t *a, const char *ip, const cha
 		return LOGIN_ERROR;
 	return locked_until ? LOGIN_LOCKED : LOGIN_FAILED;
 }
+
+bool
+account_throttle_clear(db_t *db, const char *login)
+{
+	char key[LOGIN_MAX + 1];
+	db_stmt_t *st = db_prepare(db, "DELETE FROM login_throttle WHERE login_key = ?");
+
+	if (st == NULL)
+		return false;
+	login_key(login, key);
+	db_bind_str(st, 1, key);
+	return db_run(st) == DB_DONE;
+}

@@ -67,6 +67,8 @@ bool           account_throttle_locked(db_t *db, const char *login, int64_t now)
 /* One more failure for a's login ID (what: e.g. "2fa"), audited; LOGIN_FAILED, LOGIN_LOCKED or LOGIN_ERROR. */
 login_result_t account_throttle_failure(db_t *db, const account_t *a, const char *ip, const char *what, int64_t now,
          const login_policy_t *p);
+/* A completed second step starts the count again, as a right password does. */
+bool           account_throttle_clear(db_t *db, const char *login);
 /* Login ID syntax: 3–64 of A–Z a–z 0–9 . _ - @ */
 bool account_login_valid(const char *login);
 bool account_email_valid(const char *email);
