@@ -5,6 +5,7 @@
 
 #include "auth/account.h"
 #include "auth/totp.h"
+#include "core/config.h"
 #include "core/log.h"
 
 #include <ctype.h>
@@ -104,6 +105,18 @@ test_uri_qr_roles(void **state)
 	assert_false(totp_role_required("", "edit"));
 	assert_false(totp_role_required("edit,admin", ""));
 	assert_false(totp_role_required("editor", "edit"));
+	{
+		/* [login] require_2fa_roles: default edit,admin; only the three roles; empty allowed */
+		config_t c;
+		char err[256];
+		config_defaults(&c);
+		assert_string_equal(c.login_require_2fa_roles, "edit,admin");
+		assert_true(config_set(&c, "login", "require_2fa_roles", "view, edit,admin", err, sizeof(err)));
+		assert_true(totp_role_required(c.login_require_2fa_roles, "view"));
+		assert_false(config_set(&c, "login", "require_2fa_roles", "edit,root", err, sizeof(err)));
+		assert_true(config_set(&c, "login", "require_2fa_roles", "", err, sizeof(err)));
+		assert_false(totp_role_required(c.login_require_2fa_roles, "admin"));
+	}
 }
 
 static int64_t
