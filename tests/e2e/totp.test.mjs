@@ -62,6 +62,9 @@ async function enrol(page, url, label) {
   assert.match(shown, /^([A-Z2-7]{4} ){7}[A-Z2-7]{4}$/, 'the manual key in groups of four');
   await assertAccessible(page, `${label}: 2fa enrolment`);
   await assertReflows(page, `${label}: 2fa enrolment`);
+  await page.setViewportSize({ width: 320, height: 640 });
+  await assertReflows(page, `${label}: 2fa enrolment at 320 px`);
+  await page.setViewportSize({ width: 390, height: 844 });
   const key = base32Decode(shown);
   assert.equal(key.length, 20);
   // a wrong code is refused next to the field
