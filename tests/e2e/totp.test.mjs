@@ -163,7 +163,15 @@ test('B05/SEC14: edit staff enrols TOTP, signs in with password + code; replay, 
       // an administrator resets the edit member's 2FA from the staff master (audited)
       const admin = await (await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'ja-JP' })).newPage();
       await login(admin, srv.url, 'totp-admin', ADMIN_PW);
-      await enrol(admin, srv.url, 'admin');
+      const adm = await enrol(admin, srv.url, 'admin');
+      // new recovery codes need a current code; the old ones are replaced
+      await admin.getByLabel('確認コード（6桁）').fill(hotp(adm.key, adm.usedStep + 1));
+      await admin.getByRole('button', { name: 'リカバリーコードを作り直す' }).click();
+      await admin.getByRole('heading', { name: 'リカバリーコード' }).waitFor();
+      const fresh = (await admin.getByRole('list', { name: /リカバリーコード/ }).getByRole('listitem').allTextContents())
+        .map((c) => c.trim());
+      assert.equal(fresh.length, 10);
+      assert.ok(!fresh.some((c) => adm.codes.includes(c)), 'regenerated codes are new');
       await admin.goto(srv.url + '/staff/accounts');
       await admin.getByRole('link', { name: /二段 編集|totp-edit/ }).first().click();
       await assert.doesNotReject(admin.getByRole('region', { name: '二段階認証' }).getByText('設定済み').waitFor());
