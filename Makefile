@@ -2,7 +2,7 @@
 # `make` builds build/tsunagu; `make run` and `make test` set everything up first (see README).
 
 CC       ?= cc
-PKGS     := libmicrohttpd sqlite3 libsodium libutf8proc jansson inih zlib libdeflate libcmark vips libcurl
+PKGS     := libmicrohttpd sqlite3 libsodium libutf8proc jansson inih zlib libdeflate libcmark vips libcurl nettle libqrencode
 WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter -Werror
 HARDEN   := -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE
 CFLAGS   ?= -O2 -g

@@ -6,7 +6,7 @@ set -eu
 cd "$(dirname "$0")/.."
 
 PKGS="build-essential pkg-config clang libmicrohttpd-dev libsqlite3-dev libsodium-dev libutf8proc-dev
-libjansson-dev libinih-dev libcmark-dev libvips-dev libcurl4-gnutls-dev python3-aiosmtpd libcmocka-dev zlib1g-dev libdeflate-dev openssl nodejs npm chromium fonts-ipafont-gothic wrk sqlite3 ca-certificates"
+libjansson-dev libinih-dev libcmark-dev libvips-dev libcurl4-gnutls-dev python3-aiosmtpd libcmocka-dev zlib1g-dev libdeflate-dev nettle-dev libqrencode-dev openssl nodejs npm chromium fonts-ipafont-gothic wrk sqlite3 ca-certificates"
 
 missing=""
 for p in $PKGS; do

@@ -112,6 +112,9 @@ page_login_post(req_t *r)
 		login_form(r, "ログインIDまたはパスワードが正しくありません。", login, next);
 		return;
 	}
+	/* staff with an authenticator give its code first (issue 6 item 6): no session until then */
+	if (twofactor_login_step(r, &acc, next))
+		return;
 	/* a new session ID at every login; whatever the browser held before is void */
 	if (a->signed_in)
 		session_destroy(db, a->session.id);

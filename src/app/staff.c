@@ -4,6 +4,7 @@
 #include "app/web.h"
 #include "auth/policy.h"
 #include "auth/staff.h"
+#include "auth/totp.h"
 #include "core/jtime.h"
 #include "core/str.h"
 #include "db/db.h"
@@ -281,6 +282,11 @@ edit_form(req_t *r, db_t *db, const staff_row_t *row, bool from_post, const char
 		tv_set_str(A, ctx, "done", "変更を保存しました。");
 	else if (done != NULL && strcmp(done, "status") == 0)
 		tv_set_str(A, ctx, "done", "状態を変更しました。");
+	else if (done != NULL && strcmp(done, "2fa") == 0)
+		tv_set_str(A, ctx, "done", "二段階認証をリセットしました。本人は次のログインのあと、あらためて設定します。");
+	/* issue 6 item 6: the member's second factor, and an administrator's reset of it */
+	tv_set_bool(A, form, "totp_active", totp_state(db, row->id) == TOTP_ACTIVE);
+	tv_set_bool(A, form, "can_reset_2fa", strcmp(r->auth->account.role, "admin") == 0 && row->id != r->auth->account.id);
 	if (!add_choices(r, db, ctx, from_post ? http_form(r, "department") : row->dept_code,
 	    from_post ? http_form(r, "role") : row->role)) {
 		web_error(r, 500, NULL);

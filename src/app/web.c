@@ -110,6 +110,12 @@ static const route_t routes[] = {
 	 * administrators only */
 	{ M_GET, "/staff/ip-rules", ROLE_STAFF, page_ip_rules },
 	{ M_POST, "/staff/ip-rules", ROLE_STAFF, page_ip_rules_post },
+	/* staff two-factor sign-in (twofactor.c; issue 6 item 6) */
+	{ M_GET, "/login/2fa", ROLE_ANY, page_login_2fa },
+	{ M_POST, "/login/2fa", ROLE_ANY, page_login_2fa_post },
+	{ M_GET, "/mypage/2fa", ROLE_STAFF, page_mypage_2fa },
+	{ M_POST, "/mypage/2fa", ROLE_STAFF, page_mypage_2fa_post },
+	{ M_POST, "/staff/accounts/:id/2fa-reset", ROLE_STAFF, page_staff_account_2fa_reset_post },
 };
 
 static bool web_before(req_t *r, bool routed);
@@ -267,6 +273,15 @@ web_before(req_t *r, bool routed)
 			http_redirect(r, "/mypage/password?first=1");
 		else
 			web_error(r, 403, "最初にパスワードを変更してください。");
+		return false;
+	}
+	if (a->signed_in && routed && strcmp(r->path, "/mypage/2fa") != 0 && strcmp(r->path, "/logout") != 0 &&
+	    twofactor_enrolment_due(r)) {
+		/* a role that needs a second factor (issue 6 item 6): nothing else until it is set up */
+		if (r->method == M_GET || r->method == M_HEAD)
+			http_redirect(r, "/mypage/2fa?required=1");
+		else
+			web_error(r, 403, "最初に二段階認証を設定してください。");
 		return false;
 	}
 	if (r->method == M_GET && routed && sid == NULL && !config.dev) {

@@ -163,6 +163,17 @@ void page_company_edit_post(req_t *r);
 void page_company_renew_post(req_t *r);
 void page_staff_approvals(req_t *r);
 void page_staff_approval_post(req_t *r);
+/* staff two-factor sign-in (twofactor.c; issue 6 item 6, B05) */
+const char *web_cookie_2fa(req_t *r);
+/* After a right password: true when the account must give a TOTP code first (the answer is then sent). */
+bool twofactor_login_step(req_t *r, const account_t *acc, const char *next);
+/* True when the signed-in staff member's role needs 2FA that is not active yet (web_before redirects). */
+bool twofactor_enrolment_due(req_t *r);
+void page_login_2fa(req_t *r);
+void page_login_2fa_post(req_t *r);
+void page_mypage_2fa(req_t *r);
+void page_mypage_2fa_post(req_t *r);
+void page_staff_account_2fa_reset_post(req_t *r);
 
 /* IP address access restriction (G54; http/ipacl.h, ipacl_page.c) */
 #include "http/ipacl.h"

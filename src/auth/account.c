@@ -414,3 +414,78 @@ fail:
 	snprintf(err, errlen, "%s", MSG_DB);
 	return false;
 }
+
+/* --- the second sign-in step shares the password lock-out (issue 6 item 6, SEC14) --- */
+
+bool
+account_throttle_locked(db_t *db, const char *login, int64_t now)
+{
+	char key[LOGIN_MAX + 1];
+	db_stmt_t *st = db_prepare(db, "SELECT locked_until FROM login_throttle WHERE login_key = ?");
+	bool locked = false;
+
+	if (st == NULL)
+		return true;
+	login_key(login, key);
+	db_bind_str(st, 1, key);
+	if (db_step(st) == DB_ROW)
+		locked = db_col_i64(st, 0) > now;
+	db_done(st);
+	return locked;
+}
+
+login_result_t
+account_throttle_failure(db_t *db, const account_t *a, const char *ip, const char *what, int64_t now,
+    const login_policy_t *p)
+{
+	char key[LOGIN_MAX + 1], detail[96];
+	int64_t failures = 0, locked_until = 0;
+	db_stmt_t *st;
+	bool ok = true;
+
+	login_key(a->login, key);
+	st = db_prepare(db, "SELECT failures, locked_until FROM login_throttle WHERE login_key = ?");
+	if (st == NULL)
+		return LOGIN_ERROR;
+	db_bind_str(st, 1, key);
+	if (db_step(st) == DB_ROW) {
+		failures = db_col_i64(st, 0);
+		locked_until = db_col_i64(st, 1);
+	}
+	db_done(st);
+	if (locked_until != 0)
+		failures = 0;
+	failures++;
+	locked_until = failures >= p->max_failures ? now + p->lockout_s : 0;
+	st = db_prepare(db, "INSERT INTO login_throttle (login_key, failures, last_failure, locked_until) VALUES (?, ?, ?, ?) "
+	    "ON CONFLICT (login_key) DO UPDATE SET failures = excluded.failures, last_failure = excluded.last_failure, "
+	    "locked_until = excluded.locked_until");
+	if (st == NULL)
+		return LOGIN_ERROR;
+	db_bind_str(st, 1, key);
+	db_bind_i64(st, 2, locked_until ? 0 : failures);
+	db_bind_i64(st, 3, now);
+	db_bind_i64(st, 4, locked_until);
+	if (db_run(st) != DB_DONE)
+		return LOGIN_ERROR;
+	snprintf(detail, sizeof(detail), "%s: failure %" PRId64 " of %d", what, failures, p->max_failures);
+	audit_login(db, a->id, a->login, ip, "login.failure", detail, now, &ok);
+	if (locked_until != 0)
+		audit_login(db, a->id, a->login, ip, "login.lockout", "", now, &ok);
+	if (!ok)
+		return LOGIN_ERROR;
+	return locked_until ? LOGIN_LOCKED : LOGIN_FAILED;
+}
+
+bool
+account_throttle_clear(db_t *db, const char *login)
+{
+	char key[LOGIN_MAX + 1];
+	db_stmt_t *st = db_prepare(db, "DELETE FROM login_throttle WHERE login_key = ?");
+
+	if (st == NULL)
+		return false;
+	login_key(login, key);
+	db_bind_str(st, 1, key);
+	return db_run(st) == DB_DONE;
+}

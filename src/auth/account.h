@@ -62,6 +62,13 @@ bool account_create_staff(db_t *db, const account_new_t *n, const char *role, bo
 /* Changes the password after checking the current one; ends the account's other sessions. */
 bool account_change_password(db_t *db, const account_t *a, const char *current, const char *next,
          const char *keep_session, const char *ip, int64_t now, char *err, size_t errlen);
+/* issue 6 item 6: the second sign-in step (TOTP) counts its failures in the password lock-out. */
+bool           account_throttle_locked(db_t *db, const char *login, int64_t now);
+/* One more failure for a's login ID (what: e.g. "2fa"), audited; LOGIN_FAILED, LOGIN_LOCKED or LOGIN_ERROR. */
+login_result_t account_throttle_failure(db_t *db, const account_t *a, const char *ip, const char *what, int64_t now,
+         const login_policy_t *p);
+/* A completed second step starts the count again, as a right password does. */
+bool           account_throttle_clear(db_t *db, const char *login);
 /* Login ID syntax: 3–64 of A–Z a–z 0–9 . _ - @ */
 bool account_login_valid(const char *login);
 bool account_email_valid(const char *email);

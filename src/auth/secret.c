@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char *const names[SECRET_COUNT] = { "audit", "csrf" };
+static const char *const names[SECRET_COUNT] = { "audit", "csrf", "totp" };
 static unsigned char keys[SECRET_COUNT][SECRET_BYTES];
 
 static bool

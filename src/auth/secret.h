@@ -6,7 +6,7 @@
 
 #define SECRET_BYTES 32
 
-typedef enum { SECRET_AUDIT, SECRET_CSRF, SECRET_COUNT } secret_id_t;
+typedef enum { SECRET_AUDIT, SECRET_CSRF, SECRET_TOTP, SECRET_COUNT } secret_id_t; /* totp: issue 6 item 6 */
 
 /* Loads every key from dir; with create, makes dir (0700) and any missing key first. */
 bool                 secret_init(const char *dir, bool create);

@@ -28,6 +28,7 @@ struct key {
 static bool check_email(const char *v);
 static bool check_smtp_url(const char *v);
 static bool check_line(const char *v);
+static bool check_roles(const char *v);
 
 #define S(sec, nm, field) { sec, nm, K_STR, offsetof(config_t, field), sizeof(((config_t *)0)->field), 0, 0, false, \
 	NULL, NULL }
@@ -58,6 +59,7 @@ static const struct key keys[] = {
 	I("session", "absolute_hours", session_absolute_h, 1, 24 * 30),
 	I("login", "max_failures", login_max_failures, 1, 100),
 	I("login", "lockout_minutes", login_lockout_min, 1, 24 * 60),
+	V("login", "require_2fa_roles", login_require_2fa_roles, check_roles, "staff roles separated by commas (view, edit, admin)"),
 	V("mail", "smtp_url", mail_smtp_url, check_smtp_url, "an smtp:// or smtps:// URL"),
 	V("mail", "smtp_user", mail_smtp_user, check_line, "one line of printable text"),
 	V("mail", "smtp_password", mail_smtp_password, check_line, "one line of printable text"),
@@ -97,6 +99,7 @@ config_defaults(config_t *c)
 	c->session_absolute_h = 12;
 	c->login_max_failures = 5;
 	c->login_lockout_min = 15;
+	str_copy(c->login_require_2fa_roles, sizeof(c->login_require_2fa_roles), "edit,admin");
 	c->mail_max_attempts = 10;
 	c->antispam_difficulty = 16;
 	c->antispam_ttl_s = 30 * 60;
@@ -116,6 +119,23 @@ check_smtp_url(const char *v)
 	/* libcurl gets this URL; only the two mail schemes, and nothing that could end a line */
 	return (str_has_prefix(v, "smtp://") || str_has_prefix(v, "smtps://")) && check_line(v) &&
 	    strchr(v, ' ') == NULL;
+}
+
+/* [login] require_2fa_roles: a list of the staff roles view, edit and admin (commas or spaces between). */
+static bool
+check_roles(const char *v)
+{
+	while (*v) {
+		size_t k;
+		while (*v == ',' || *v == ' ')
+			v++;
+		k = strcspn(v, ", ");
+		if (k != 0 && !((k == 4 && strncmp(v, "view", 4) == 0) || (k == 4 && strncmp(v, "edit", 4) == 0) ||
+		    (k == 5 && strncmp(v, "admin", 5) == 0)))
+			return false;
+		v += k;
+	}
+	return true;
 }
 
 /* Values that reach an SMTP command or a mail header: UTF-8 without any control character. */

@@ -33,6 +33,7 @@ typedef struct config {
 	/* [login] */
 	int      login_max_failures;
 	int      login_lockout_min;
+	char     login_require_2fa_roles[64]; /* staff roles that must sign in with TOTP (issue 6 item 6): "edit,admin" */
 	/* [mail] (src/mail/): no smtp_url means messages stay queued until one is configured */
 	char     mail_smtp_url[CONFIG_STR];     /* smtp://host:port (STARTTLS when offered) or smtps://host:port */
 	char     mail_smtp_user[CONFIG_STR];

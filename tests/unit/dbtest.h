@@ -57,6 +57,7 @@ dbtest_close(db_t *db)
 	dbtest_rm("audit.head");
 	dbtest_rm("keys/audit.key");
 	dbtest_rm("keys/csrf.key");
+	dbtest_rm("keys/totp.key");
 	snprintf(p, sizeof(p), "%s/keys", dbtest_dir);
 	rmdir(p);
 	rmdir(dbtest_dir);
