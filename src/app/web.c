@@ -104,6 +104,9 @@ static const route_t routes[] = {
 	{ M_POST, "/mypage/company/renew", ROLE_COMPANY, page_company_renew_post },
 	{ M_GET, "/staff/approvals", ROLE_STAFF, page_staff_approvals },
 	{ M_POST, "/staff/approvals/:id", ROLE_STAFF, page_staff_approval_post },
+	/* audit viewer (audit_pages.c; issue 6 item 7) */
+	{ M_GET, "/staff/audit", ROLE_STAFF, page_staff_audit },
+	{ M_GET, "/staff/audit.csv", ROLE_STAFF, page_staff_audit_csv },
 };
 
 static bool web_before(req_t *r, bool routed);

@@ -163,4 +163,10 @@ void page_company_renew_post(req_t *r);
 void page_staff_approvals(req_t *r);
 void page_staff_approval_post(req_t *r);
 
+/* audit viewer (audit_pages.c; issue 6 item 7, SEC07/SEC12/B08): administrators only */
+void page_staff_audit(req_t *r);
+void page_staff_audit_csv(req_t *r);
+/* The Japanese label of an audit action code ("login.success" → ログイン成功), NULL when unknown. */
+const char *audit_action_label(const char *code);
+
 #endif
