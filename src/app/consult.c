@@ -1,5 +1,6 @@
 /* consult.c - mail consultation threads and messages (consult.h). */
 #include "app/consult.h"
+#include "auth/audit.h"
 #include "auth/policy.h"
 #include "core/str.h"
 #include "mail/mail.h"
@@ -151,7 +152,7 @@ insert_message(db_t *db, int64_t cid, int64_t author, const char *kind, const ch
 }
 
 bool
-consult_create(db_t *db, const account_t *seeker, const char *subject, const char *body, int64_t now,
+consult_create(db_t *db, const account_t *seeker, const char *ip, const char *subject, const char *body, int64_t now,
     int64_t *id, char *err, size_t errlen)
 {
 	db_stmt_t *st;
@@ -183,8 +184,16 @@ consult_create(db_t *db, const account_t *seeker, const char *subject, const cha
 	if (db_run(st) != DB_DONE)
 		goto fail;
 	*id = db_last_id(db);
-	if (!insert_message(db, *id, seeker->id, "seeker", body, now) || !db_commit(db))
+	if (!insert_message(db, *id, seeker->id, "seeker", body, now))
 		goto fail;
+	{
+		char target[48];
+		audit_entry_t e = { seeker->id, seeker->login, ip ? ip : "", "consultation.create", target, "" };
+		snprintf(target, sizeof(target), "consultation:%" PRId64, *id);
+		if (!audit_append(db, &e, now) || !db_commit(db))
+			goto fail;
+	}
+	audit_sync_head(db);
 	return true;
 fail:
 	db_rollback(db);

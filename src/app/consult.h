@@ -64,8 +64,9 @@ char *consult_body_normalise(arena_t *a, const char *s);
  * and reopen; company-support staff may only read. */
 bool consult_staff_may_reply(const account_t *staff, const consult_t *c);
 
-/* Starts a thread of seeker with its first message, in one transaction. False with a message in err. */
-bool consult_create(db_t *db, const account_t *seeker, const char *subject, const char *body, int64_t now,
+/* Starts a thread of seeker with its first message and its "consultation.create" audit entry (from ip), in
+ * one transaction: no entry, no thread (SEC07). False with a message in err. */
+bool consult_create(db_t *db, const account_t *seeker, const char *ip, const char *subject, const char *body, int64_t now,
          int64_t *id, char *err, size_t errlen);
 /* The thread id: 1 found, 0 not found, -1 database error. consult_get_owned finds it only when it
  * belongs to account_id (another seeker's thread is "not found"). */

@@ -183,12 +183,10 @@ page_consult_new_post(req_t *r)
 		web_error(r, 500, NULL);
 		return;
 	}
-	if (!consult_create(db, &a->account, subject, stored, jtime_now(), &id, err, sizeof(err))) {
+	if (!consult_create(db, &a->account, r->ip, subject, stored, jtime_now(), &id, err, sizeof(err))) {
 		new_form(r, subject, body, NULL, arena_strdup(&r->arena, err));
 		return;
 	}
-	if (!audit_thread(r, "consultation.create", id))
-		log_error("consultation: audit entry for the new thread %" PRId64 " could not be written", id);
 	http_redirect(r, arena_printf(&r->arena, "/mypage/consultations/%" PRId64 "?done=new", id));
 }
 

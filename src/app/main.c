@@ -53,7 +53,7 @@ static const char usage[] =
     "                   [--place TEXT] [--online-url URL] [--capacity N (0: no limit)] [--deadline YYYY-MM-DDTHH:MM]\n"
     "                   (times in JST; the deadline defaults to the start)\n"
     "  tsunagu tick [--data DIR] [--config FILE]   (one round of due work: listing-period notices and archive,\n"
-    "                                             then queued mail)\n"
+    "                                             audit retention, then queued mail)\n"
     "  tsunagu company link [--data DIR] --login ID --entity ID   (a company account edits that company entity)\n"
     "  tsunagu company set [--data DIR] KEY VALUE   (company_approval 0|1, listing_unit_months N, notice_days 14,3)\n"
     "  tsunagu ip-rules show [--data DIR] [--area staff|member|public]\n"
@@ -572,6 +572,16 @@ cmd_tick(db_t *db)
 		return 1;
 	}
 	printf("tick: listing notices %d sent, %d companies archived\n", er.notices, er.archived);
+	{
+		/* audit retention ([audit] keep_days; SEC12), as the housekeeping thread does it */
+		int64_t boundary = 0, n = audit_prune(db, jtime_now() - (int64_t)config.audit_keep_days * 86400, "system",
+		    "local", jtime_now(), &boundary);
+		if (n < 0) {
+			fprintf(stderr, "tsunagu: the audit log could not be pruned\n");
+			return 1;
+		}
+		printf("tick: audit entries pruned %lld (kept %d days)\n", (long long)n, config.audit_keep_days);
+	}
 
 	if (!mail_configured(&config, why, sizeof(why))) {
 		printf("tick: mail not sent (%s); %lld queued\n", why, (long long)mail_count(db, "queued"));
@@ -863,7 +873,7 @@ cmd_serve(db_t *db)
 		return 1;
 	{
 		jobs_policy_t jp = { (int64_t)config.session_idle_min * 60, (int64_t)config.session_absolute_h * 3600,
-		    (int64_t)config.login_lockout_min * 60 * 4, { { 0 } }, 0 };
+		    (int64_t)config.login_lockout_min * 60 * 4, { { 0 } }, 0, (int64_t)config.audit_keep_days * 86400 };
 		schema_t *s = load_schema();
 		int i;
 		/* the search indexes are built by the housekeeping thread, so the server answers at once */

@@ -147,6 +147,16 @@ member_page(req_t *r, db_t *db, const member_t *m, const char *msg)
 	const char *reason = http_form(r, "reason");
 	db_stmt_t *st;
 
+	/* every look at a job seeker's personal record is in the audit chain first (SEC07): no entry, no page */
+	if (strcmp(m->kind, "seeker") == 0) {
+		char target[48];
+		audit_entry_t e = { me(r)->id, me(r)->login, r->ip, "seeker.view", target, msg != NULL ? "form again" : "" };
+		snprintf(target, sizeof(target), "account:%" PRId64, m->id);
+		if (!audit_append(db, &e, jtime_now())) {
+			web_error(r, 500, "監査ログに記録できなかったため、表示を中止しました。");
+			return;
+		}
+	}
 	tv_set_int(A, u, "id", m->id);
 	tv_set_str(A, u, "kind", account_kind_label(m->kind));
 	tv_set_str(A, u, "login", m->login);

@@ -116,6 +116,9 @@ static const route_t routes[] = {
 	{ M_GET, "/mypage/2fa", ROLE_STAFF, page_mypage_2fa },
 	{ M_POST, "/mypage/2fa", ROLE_STAFF, page_mypage_2fa_post },
 	{ M_POST, "/staff/accounts/:id/2fa-reset", ROLE_STAFF, page_staff_account_2fa_reset_post },
+	/* audit viewer (audit_pages.c; issue 6 item 7) */
+	{ M_GET, "/staff/audit", ROLE_STAFF, page_staff_audit },
+	{ M_GET, "/staff/audit.csv", ROLE_STAFF, page_staff_audit_csv },
 };
 
 static bool web_before(req_t *r, bool routed);

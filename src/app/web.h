@@ -192,4 +192,10 @@ bool ip_rules_save(struct db *db, const char *const texts[IPACL_NAREAS], const i
 const char *ip_rules_lockout_message(const ipacl_list_t *rules, ipacl_area_t area, const char *current_ip,
     char *msg, size_t n);
 
+/* audit viewer (audit_pages.c; issue 6 item 7, SEC07/SEC12/B08): administrators only */
+void page_staff_audit(req_t *r);
+void page_staff_audit_csv(req_t *r);
+/* The Japanese label of an audit action code ("login.success" → ログイン成功), NULL when unknown. */
+const char *audit_action_label(const char *code);
+
 #endif

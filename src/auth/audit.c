@@ -134,6 +134,27 @@ advance_head(int64_t id, const char *mac)
 	return true;
 }
 
+/* The prune anchor (auth/audit.h): id 0 and the zero mac when nothing was ever pruned. False on a
+ * database error. */
+static bool
+read_anchor(db_t *db, int64_t *id, char mac[AUDIT_MAC_HEX + 1])
+{
+	db_stmt_t *st = db_prepare(db, "SELECT id, mac FROM audit_anchor ORDER BY id DESC LIMIT 1");
+	int rc;
+
+	*id = 0;
+	memcpy(mac, zero_mac, AUDIT_MAC_HEX + 1);
+	if (st == NULL)
+		return false;
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		*id = db_col_i64(st, 0);
+		str_copy(mac, AUDIT_MAC_HEX + 1, db_col_text(st, 1));
+	}
+	db_done(st);
+	return rc == DB_ROW || rc == DB_DONE;
+}
+
 bool
 audit_sync_head(db_t *db)
 {
@@ -180,8 +201,15 @@ audit_append(db_t *db, const audit_entry_t *e, int64_t now)
 	if (db_step(st) == DB_ROW) {
 		id = db_col_i64(st, 0) + 1;
 		str_copy(prev, sizeof(prev), db_col_text(st, 1));
+		db_done(st);
+	} else {
+		/* an empty table: the chain goes on from the prune anchor, if any */
+		int64_t aid;
+		db_done(st);
+		if (!read_anchor(db, &aid, prev))
+			goto fail;
+		id = aid + 1;
 	}
-	db_done(st);
 	compute_mac(prev, id, now, e->actor_id, e->actor, e->ip, e->action, e->target, e->detail, mac);
 	st = db_prepare(db, "INSERT INTO audit_log (id, at, actor_id, actor, ip, action, target, detail, prev_mac, mac) "
 	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
@@ -225,12 +253,16 @@ audit_verify(db_t *db, char *why, size_t whylen)
 {
 	db_stmt_t *st;
 	char prev[AUDIT_MAC_HEX + 1], mac[AUDIT_MAC_HEX + 1], head_mac[AUDIT_MAC_HEX + 1];
-	int64_t expect = 1, head_id = 0, bad = 0;
-	bool have_head;
+	int64_t expect = 1, head_id = 0, bad = 0, anchor = 0;
+	bool have_head, first = true, prune_seen = false;
+	char want[48];
 	int rc;
 
 	why[0] = '\0';
-	memcpy(prev, zero_mac, sizeof(prev));
+	if (!read_anchor(db, &anchor, prev))
+		return -1;
+	expect = anchor + 1;
+	snprintf(want, sizeof(want), "audit:%" PRId64, anchor);
 	st = db_prepare(db, "SELECT id, at, COALESCE(actor_id, 0), actor, ip, action, target, detail, prev_mac, mac "
 	    "FROM audit_log ORDER BY id");
 	if (st == NULL)
@@ -239,9 +271,16 @@ audit_verify(db_t *db, char *why, size_t whylen)
 		int64_t id = db_col_i64(st, 0);
 		if (id != expect) {
 			bad = expect;
-			snprintf(why, whylen, "entry %" PRId64 " is missing (next present is %" PRId64 ")", expect, id);
+			snprintf(why, whylen, "entry %" PRId64 " is missing (next present is %" PRId64 ")%s", expect, id,
+			    first && anchor == 0 ? "; the log was cut at its start (no prune anchor)" : "");
 			break;
 		}
+		/* a genuine anchor is named by the audit.prune entry written with it (its mac cannot be forged):
+		 * an anchor moved forward to hide entries has none */
+		if (anchor > 0 && !prune_seen && strcmp(db_col_text(st, 5), "audit.prune") == 0 &&
+		    strcmp(db_col_text(st, 6), want) == 0)
+			prune_seen = true;
+		first = false;
 		if (strcmp(db_col_text(st, 8), prev) != 0) {
 			bad = id;
 			snprintf(why, whylen, "entry %" PRId64 " does not follow the entry before it", id);
@@ -262,9 +301,14 @@ audit_verify(db_t *db, char *why, size_t whylen)
 		return -1;
 	if (bad != 0)
 		return bad;
+	if (anchor > 0 && !prune_seen) {
+		snprintf(why, whylen, "the prune anchor %" PRId64 " has no audit.prune record: entries after it may "
+		    "have been cut", anchor);
+		return anchor + 1;
+	}
 	have_head = read_head(&head_id, head_mac);
 	if (!have_head) {
-		if (expect == 1)
+		if (expect == 1 && anchor == 0)
 			return 0; /* nothing written yet */
 		snprintf(why, whylen, "the chain head file %s is missing", head_path);
 		return expect - 1;
@@ -279,4 +323,70 @@ audit_verify(db_t *db, char *why, size_t whylen)
 		return head_id + 1 <= expect - 1 ? head_id + 1 : expect - 1;
 	}
 	return 0;
+}
+
+int64_t
+audit_prune(db_t *db, int64_t before, const char *actor, const char *ip, int64_t now, int64_t *boundary)
+{
+	db_stmt_t *st;
+	char mac[AUDIT_MAC_HEX + 1], target[48], detail[96];
+	int64_t last = 0, count = 0;
+	int rc;
+
+	*boundary = 0;
+	if (!db_begin_write(db))
+		return -1;
+	/* ids are the chain's order; a prefix of it goes (entries are written in time order, but the clock
+	 * may have been set back, so "older than" is the last id written before the cut-off) */
+	st = db_prepare(db, "SELECT id, mac FROM audit_log WHERE id = (SELECT MAX(id) FROM audit_log WHERE at < ?)");
+	if (st == NULL)
+		goto fail;
+	db_bind_i64(st, 1, before);
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		last = db_col_i64(st, 0);
+		str_copy(mac, sizeof(mac), db_col_text(st, 1));
+	}
+	db_done(st);
+	if (rc != DB_ROW && rc != DB_DONE)
+		goto fail;
+	if (last == 0) {
+		db_rollback(db);
+		return 0;
+	}
+	st = db_prepare(db, "DELETE FROM audit_log WHERE id <= ?");
+	if (st == NULL)
+		goto fail;
+	db_bind_i64(st, 1, last);
+	if (db_run(st) != DB_DONE)
+		goto fail;
+	count = db_changes(db);
+	st = db_prepare(db, "DELETE FROM audit_anchor");
+	if (st == NULL || db_run(st) != DB_DONE)
+		goto fail;
+	st = db_prepare(db, "INSERT INTO audit_anchor (id, mac, pruned_at) VALUES (?, ?, ?)");
+	if (st == NULL)
+		goto fail;
+	db_bind_i64(st, 1, last);
+	db_bind_str(st, 2, mac);
+	db_bind_i64(st, 3, now);
+	if (db_run(st) != DB_DONE)
+		goto fail;
+	snprintf(target, sizeof(target), "audit:%" PRId64, last);
+	snprintf(detail, sizeof(detail), "%" PRId64 " entries up to %" PRId64 " pruned", count, last);
+	{
+		audit_entry_t e = { 0, actor ? actor : "system", ip ? ip : "local", "audit.prune", target, detail };
+		if (!audit_append(db, &e, now))
+			goto fail;
+	}
+	if (!db_commit(db))
+		goto fail;
+	*boundary = last;
+	if (!audit_sync_head(db))
+		log_error("audit: the chain head could not be moved after pruning");
+	return count;
+fail:
+	log_error("audit: cannot prune: %s", db_errmsg(db));
+	db_rollback(db);
+	return -1;
 }

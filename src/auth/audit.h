@@ -39,5 +39,12 @@ bool audit_sync_head(db_t *db);
 /* 0 when the chain and head are intact; otherwise the id of the first bad entry (or the id where the
  * log was cut) with a reason in why. -1 on a database error. */
 int64_t audit_verify(db_t *db, char *why, size_t whylen);
+/*
+ * Retention (issue 6 item 7): deletes every entry up to the last one written before `before`, in one
+ * transaction with the anchor (audit_anchor: that entry's id and mac, from which audit_verify starts) and
+ * an "audit.prune" entry (target "audit:<boundary>", detail with the count) that is the first entry after
+ * the anchor. Returns the number of entries deleted (0: nothing old enough), -1 on error (nothing pruned).
+ */
+int64_t audit_prune(db_t *db, int64_t before, const char *actor, const char *ip, int64_t now, int64_t *boundary);
 
 #endif

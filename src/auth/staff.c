@@ -225,8 +225,6 @@ staff_update(db_t *db, const account_t *actor, int64_t id, const staff_input_t *
 	}
 	snprintf(detail, sizeof(detail), "role %s -> %s, department %" PRId64 " -> %" PRId64, role, in->role,
 	    old_dept, dept);
-	if (!audit(db, actor, ip, "staff.update", id, "account", detail, now))
-		return fail(STAFF_ERROR, MSG_DB, err, errlen);
 	if (!db_begin_write(db))
 		return fail(STAFF_ERROR, MSG_DB, err, errlen);
 	/* checked again under the write lock: two admins demoting each other at once leave one */
@@ -236,6 +234,9 @@ staff_update(db_t *db, const account_t *actor, int64_t id, const staff_input_t *
 		*field = "role";
 		return fail(STAFF_LAST_ADMIN, MSG_LAST_ADMIN, err, errlen);
 	}
+	/* inside the transaction: no entry, no change (SEC07) */
+	if (!audit(db, actor, ip, "staff.update", id, "account", detail, now))
+		goto fail;
 	st = db_prepare(db, "UPDATE accounts SET email = ?, display_name = ?, department_id = ?, role = ?, updated_at = ? "
 	    "WHERE id = ? AND kind = 'staff'");
 	if (st == NULL)
@@ -248,6 +249,7 @@ staff_update(db_t *db, const account_t *actor, int64_t id, const staff_input_t *
 	db_bind_i64(st, 6, id);
 	if (db_run(st) != DB_DONE || !db_commit(db))
 		goto fail;
+	audit_sync_head(db);
 	return STAFF_OK;
 fail:
 	db_rollback(db);
@@ -327,15 +329,16 @@ account_set_status(db_t *db, const account_t *actor, int64_t id, const char *sta
 			return fail(STAFF_LAST_ADMIN, MSG_LAST_ADMIN, err, errlen);
 	}
 	snprintf(detail, sizeof(detail), "%s %s -> %s", kind, old, status);
-	if (!audit(db, actor, ip, to_active ? "account.reactivate" : strcmp(status, "deleted") == 0 ? "account.delete" :
-	    "account.suspend", id, "account", detail, now))
-		return fail(STAFF_ERROR, MSG_DB, err, errlen);
 	if (!db_begin_write(db))
 		return fail(STAFF_ERROR, MSG_DB, err, errlen);
 	if (admin_leaves && staff_count_admins(db, id) < 1) {
 		db_rollback(db);
 		return fail(STAFF_LAST_ADMIN, MSG_LAST_ADMIN, err, errlen);
 	}
+	/* inside the transaction: no entry, no change (SEC07) */
+	if (!audit(db, actor, ip, to_active ? "account.reactivate" : strcmp(status, "deleted") == 0 ? "account.delete" :
+	    "account.suspend", id, "account", detail, now))
+		goto fail;
 	st = db_prepare(db, "UPDATE accounts SET status = ?, updated_at = ? WHERE id = ? AND status <> 'deleted'");
 	if (st == NULL)
 		goto fail;
@@ -359,6 +362,7 @@ account_set_status(db_t *db, const account_t *actor, int64_t id, const char *sta
 		goto fail;
 	if (!db_commit(db))
 		goto fail;
+	audit_sync_head(db);
 	return STAFF_OK;
 fail:
 	db_rollback(db);
@@ -403,21 +407,28 @@ department_add(db_t *db, const account_t *actor, const char *code, const char *n
 		*field = "kind";
 		return fail(STAFF_INVALID, "部署の種類を県・就職支援部門・企業支援部門から選んでください。", err, errlen);
 	}
-	if (!audit(db, actor, ip, "department.create", 0, "department", code, now))
+	/* the entry and the change in one transaction: no entry, no change (SEC07) */
+	if (!db_begin_write(db))
 		return fail(STAFF_ERROR, MSG_DB, err, errlen);
+	if (!audit(db, actor, ip, "department.create", 0, "department", code, now))
+		return db_rollback(db), fail(STAFF_ERROR, MSG_DB, err, errlen);
 	st = db_prepare(db, "INSERT INTO departments (code, name, kind, created_at) VALUES (?, ?, ?, ?)");
 	if (st == NULL)
-		return fail(STAFF_ERROR, MSG_DB, err, errlen);
+		return db_rollback(db), fail(STAFF_ERROR, MSG_DB, err, errlen);
 	db_bind_str(st, 1, code);
 	db_bind_str(st, 2, name);
 	db_bind_str(st, 3, kind);
 	db_bind_i64(st, 4, now);
 	rc = db_run(st);
 	if (rc == DB_CONSTRAINT) {
+		db_rollback(db);
 		*field = "code";
 		return fail(STAFF_INVALID, "この部署コードは既に使われています。", err, errlen);
 	}
-	return rc == DB_DONE ? STAFF_OK : fail(STAFF_ERROR, MSG_DB, err, errlen);
+	if (rc != DB_DONE || !db_commit(db))
+		return db_rollback(db), fail(STAFF_ERROR, MSG_DB, err, errlen);
+	audit_sync_head(db);
+	return STAFF_OK;
 }
 
 staff_result_t
@@ -432,16 +443,24 @@ department_rename(db_t *db, const account_t *actor, int64_t id, const char *name
 		str_errf(err, errlen, "部署名を%d文字以内で入力してください。", DEPARTMENT_NAME_MAX);
 		return STAFF_INVALID;
 	}
-	if (!audit(db, actor, ip, "department.rename", id, "department", "", now))
+	/* the entry and the change in one transaction: no entry, no change (SEC07) */
+	if (!db_begin_write(db))
 		return fail(STAFF_ERROR, MSG_DB, err, errlen);
 	st = db_prepare(db, "UPDATE departments SET name = ? WHERE id = ?");
 	if (st == NULL)
-		return fail(STAFF_ERROR, MSG_DB, err, errlen);
+		return db_rollback(db), fail(STAFF_ERROR, MSG_DB, err, errlen);
 	db_bind_str(st, 1, name);
 	db_bind_i64(st, 2, id);
 	if (db_run(st) != DB_DONE)
-		return fail(STAFF_ERROR, MSG_DB, err, errlen);
-	return db_changes(db) == 1 ? STAFF_OK : fail(STAFF_NOT_FOUND, "部署が見つかりません。", err, errlen);
+		return db_rollback(db), fail(STAFF_ERROR, MSG_DB, err, errlen);
+	if (db_changes(db) != 1) {
+		db_rollback(db);
+		return fail(STAFF_NOT_FOUND, "部署が見つかりません。", err, errlen);
+	}
+	if (!audit(db, actor, ip, "department.rename", id, "department", "", now) || !db_commit(db))
+		return db_rollback(db), fail(STAFF_ERROR, MSG_DB, err, errlen);
+	audit_sync_head(db);
+	return STAFF_OK;
 }
 
 staff_result_t
@@ -471,16 +490,20 @@ department_retire(db_t *db, const account_t *actor, int64_t id, const char *ip, 
 		return fail(STAFF_NOT_FOUND, "部署が見つかりません。", err, errlen);
 	if (strcmp(kind, "pref") == 0)
 		return fail(STAFF_INVALID, "県の部署は廃止できません。", err, errlen);
-	if (!audit(db, actor, ip, used ? "department.retire" : "department.delete", id, "department", "", now))
+	/* the entry and the change in one transaction: no entry, no change (SEC07) */
+	if (!db_begin_write(db))
 		return fail(STAFF_ERROR, MSG_DB, err, errlen);
+	if (!audit(db, actor, ip, used ? "department.retire" : "department.delete", id, "department", "", now))
+		return db_rollback(db), fail(STAFF_ERROR, MSG_DB, err, errlen);
 	st = db_prepare(db, used ? "UPDATE departments SET retired_at = ? WHERE id = ?" :
 	    "DELETE FROM departments WHERE ? > 0 AND id = ?");
 	if (st == NULL)
-		return fail(STAFF_ERROR, MSG_DB, err, errlen);
+		return db_rollback(db), fail(STAFF_ERROR, MSG_DB, err, errlen);
 	db_bind_i64(st, 1, now);
 	db_bind_i64(st, 2, id);
-	if (db_run(st) != DB_DONE)
-		return fail(STAFF_ERROR, MSG_DB, err, errlen);
+	if (db_run(st) != DB_DONE || !db_commit(db))
+		return db_rollback(db), fail(STAFF_ERROR, MSG_DB, err, errlen);
+	audit_sync_head(db);
 	*deleted = !used;
 	return STAFF_OK;
 }

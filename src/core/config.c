@@ -71,6 +71,7 @@ static const struct key keys[] = {
 	I("antispam", "pow_ttl_s", antispam_ttl_s, 60, 24 * 3600),
 	I("antispam", "rate_max", antispam_rate_max, 1, 10000),
 	I("antispam", "rate_window_s", antispam_rate_window_s, 10, 24 * 3600),
+	I("audit", "keep_days", audit_keep_days, 92, 36500), /* 92: at least three months (SEC12) */
 	S("site", "name", site_name),
 	S("site", "nickname", site_nickname),
 	S("site", "short_name", site_short),
@@ -105,6 +106,7 @@ config_defaults(config_t *c)
 	c->antispam_ttl_s = 30 * 60;
 	c->antispam_rate_max = 5;
 	c->antispam_rate_window_s = 10 * 60;
+	c->audit_keep_days = 92;
 }
 
 static bool

@@ -47,6 +47,8 @@ typedef struct config {
 	int      antispam_ttl_s;          /* seconds a challenge stays valid */
 	int      antispam_rate_max;       /* submissions of one form per address per window */
 	int      antispam_rate_window_s;
+	/* [audit] retention (issue 6 item 7; SEC12): entries older than this many days are pruned */
+	int      audit_keep_days;         /* at least AUDIT_KEEP_DAYS_MIN (92, three months) */
 	/* [site] from sites/<site>/site.ini */
 	char     site_name[CONFIG_STR];
 	char     site_nickname[CONFIG_STR];

@@ -17,15 +17,19 @@ typedef struct due {
 	char    title[400];
 } due_t;
 
-static void
+/* Written inside the transaction of the notice or archive it records: no entry, no action (SEC07). */
+static bool
 audit(db_t *db, const char *action, int64_t id, const char *detail, int64_t now)
 {
 	char target[48];
 	audit_entry_t e = { 0, "system", "local", action, target, detail };
 
 	snprintf(target, sizeof(target), "entity:%" PRId64, id);
-	if (!audit_append(db, &e, now))
+	if (!audit_append(db, &e, now)) {
 		log_error("expiry: audit entry %s for entity %" PRId64 " could not be written", action, id);
+		return false;
+	}
+	return true;
 }
 
 /* Published companies with an account, a period not yet ended, and an end within the largest threshold. */
@@ -114,8 +118,15 @@ notice_one(db_t *db, const company_settings_t *s, const due_t *d, int days, int6
 	    when.data ? when.data : "", company_days_left(d->end, now));
 	if (body.oom || notice.oom || !company_tell(db, d->id, "notice", subject, body.data, notice.data, now))
 		goto done;
+	{
+		char detail[32];
+		snprintf(detail, sizeof(detail), "%d days", days);
+		if (!audit(db, "company.notice", d->id, detail, now))
+			goto done;
+	}
 	if (!db_commit(db))
 		goto done;
+	audit_sync_head(db);
 	*sent = true;
 	ok = true;
 done:
@@ -159,8 +170,9 @@ archive_one(db_t *db, const due_t *d, int64_t now, bool *done_one)
 	if (body.oom || !company_tell(db, d->id, "notice", "企業情報の掲載期間が終了しました", body.data,
 	    "掲載期間が終了したため、企業情報の公開を終了しました（アーカイブ）。「更新」ボタンで再び公開できます。", now))
 		goto done;
-	if (!db_commit(db))
+	if (!audit(db, "company.archive", d->id, "listing period ended", now) || !db_commit(db))
 		goto done;
+	audit_sync_head(db);
 	*done_one = true;
 	ok = true;
 done:
@@ -192,12 +204,8 @@ expiry_round(db_t *db, int64_t now, expiry_report_t *rep)
 					continue;
 				if (!notice_one(db, &s, &batch[i], days, now, &sent))
 					return false;
-				if (sent) {
-					char detail[32];
-					snprintf(detail, sizeof(detail), "%d days", days);
+				if (sent)
 					rep->notices++;
-					audit(db, "company.notice", batch[i].id, detail, now);
-				}
 			}
 		}
 		if (n < 0)
@@ -226,7 +234,6 @@ expiry_round(db_t *db, int64_t now, expiry_report_t *rep)
 			if (done_one) {
 				rep->archived++;
 				any = true;
-				audit(db, "company.archive", batch[i].id, "listing period ended", now);
 			}
 		}
 		if (n < 64 || !any)

@@ -3,6 +3,7 @@
 #include "jobs/expiry.h"
 #include "mail/mail.h"
 #include "auth/antispam.h"
+#include "auth/audit.h"
 #include "auth/session.h"
 #include "core/jtime.h"
 #include "core/log.h"
@@ -50,6 +51,15 @@ jobs_housekeeping(db_t *db, int64_t now, const jobs_policy_t *p)
 	if (m < 0)
 		return -1;
 	n += m;
+	if (p->audit_keep_s > 0) {
+		int64_t boundary;
+		m = audit_prune(db, now - p->audit_keep_s, "system", "local", now, &boundary);
+		if (m < 0)
+			return -1;
+		if (m > 0)
+			log_info("jobs: %lld audit entries pruned (up to %lld)", (long long)m, (long long)boundary);
+		n += m;
+	}
 	for (i = 0; i < p->ntypes && i < JOBS_MAX_TYPES; i++)
 		if (!search_warm(db, p->types[i]))
 			log_error("jobs: the search index of %s could not be refreshed", p->types[i]);

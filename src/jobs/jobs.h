@@ -19,11 +19,13 @@ typedef struct jobs_policy {
 	/* entity types whose search index is built at start and refreshed every round (search.h) */
 	char    types[JOBS_MAX_TYPES][64];
 	int     ntypes;
+	int64_t audit_keep_s;      /* audit entries older than this are pruned (audit_prune); 0: never */
 } jobs_policy_t;
 
 /* One round of housekeeping: expired sessions, stale login-failure counters, old search_log entries,
  * used anti-spam tokens past their expiry and finished rate windows (antispam_prune) are deleted, and
- * the search indexes of p->types are brought up to date.
+ * the search indexes of p->types are brought up to date; audit entries older than p->audit_keep_s are pruned
+ * (audit_prune: the anchor and an "audit.prune" entry in the same transaction).
  * Returns the number of rows removed, or -1 on a database error. */
 int64_t jobs_housekeeping(db_t *db, int64_t now, const jobs_policy_t *p);
 /* Starts a thread running jobs_housekeeping every JOBS_INTERVAL_S; jobs_stop ends it. */

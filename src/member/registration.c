@@ -149,14 +149,15 @@ member_register(db_t *db, const member_form_t *f, bool held, const char *ip, con
 	*reg_id = 0;
 	if (f->kind != MEMBER_SEEKER_REG && f->kind != MEMBER_COMPANY_REG)
 		return false;
+	if (!db_begin_write(db))
+		return false;
 	{
+		/* inside the transaction: no entry, no registration and no mail (SEC07) */
 		audit_entry_t e = { 0, "anonymous", ip, "register.request", "", held ? "held" : "" };
 		e.target = kind;
 		if (!audit_append(db, &e, now))
-			return false;
+			goto done;
 	}
-	if (!db_begin_write(db))
-		return false;
 	if ((taken = email_taken(db, kind, email)) < 0)
 		goto done;
 	if (taken) {
@@ -210,6 +211,8 @@ member_register(db_t *db, const member_form_t *f, bool held, const char *ip, con
 done:
 	if (!ok)
 		db_rollback(db);
+	else
+		audit_sync_head(db);
 	free(json);
 	if (body.data != NULL)
 		sodium_memzero(body.data, body.len);
@@ -407,13 +410,6 @@ member_register_complete(db_t *db, const schema_t *s, const char *token, const c
 		goto out;
 	}
 	snprintf(target, sizeof(target), "registration:%" PRId64, reg->id);
-	{
-		audit_entry_t e = { 0, reg->login, ip, "register.complete", target, reg->kind };
-		if (!audit_append(db, &e, now)) {
-			str_errf(err, errlen, "%s", MSG_DB);
-			goto out;
-		}
-	}
 	if (!db_begin_write(db)) {
 		str_errf(err, errlen, "%s", MSG_DB);
 		goto out;
@@ -423,6 +419,12 @@ member_register_complete(db_t *db, const schema_t *s, const char *token, const c
 	if (*link != MEMBER_LINK_OK) {
 		str_errf(err, errlen, "このリンクは使えません。");
 		goto fail;
+	}
+	{
+		/* inside the transaction: no entry, no account (SEC07) */
+		audit_entry_t e = { 0, reg->login, ip, "register.complete", target, reg->kind };
+		if (!audit_append(db, &e, now))
+			goto dbfail;
 	}
 	if (email_taken(db, reg->kind, reg->email) != 0) {
 		str_errf(err, errlen, "このメールアドレスはすでに登録されています。ログインIDとパスワードでログインしてください。"
@@ -464,6 +466,7 @@ member_register_complete(db_t *db, const schema_t *s, const char *token, const c
 	signature(&body, site);
 	if (!enqueue(db, "notice", reg->email, subject, &body, now) || !db_commit(db))
 		goto dbfail;
+	audit_sync_head(db);
 	ok = true;
 	goto out;
 dbfail:

@@ -28,13 +28,14 @@ member_reset_request(db_t *db, const char *email, const char *ip, const member_s
 	*sent = 0;
 	if (email == NULL || !str_email_valid(email))
 		return true;
-	{
-		audit_entry_t e = { 0, "anonymous", ip, "password.reset_request", "", "" };
-		if (!audit_append(db, &e, now))
-			return false;
-	}
 	if (!db_begin_write(db))
 		return false;
+	{
+		/* inside the transaction: no entry, no link mailed (SEC07) */
+		audit_entry_t e = { 0, "anonymous", ip, "password.reset_request", "", "" };
+		if (!audit_append(db, &e, now))
+			goto done;
+	}
 	/* members only: staff accounts are reset by an administrator (they carry more rights) */
 	st = db_prepare(db, "SELECT id, login, kind, email FROM accounts WHERE lower(email) = lower(?) AND status = 'active' "
 	    "AND kind IN ('seeker', 'company') ORDER BY id LIMIT ?");
@@ -89,8 +90,10 @@ member_reset_request(db_t *db, const char *email, const char *ip, const member_s
 		}
 	}
 	ok = db_commit(db);
-	if (ok)
+	if (ok) {
 		*sent = n;
+		audit_sync_head(db);
+	}
 done:
 	if (!ok)
 		db_rollback(db);
@@ -159,17 +162,18 @@ member_reset_complete(db_t *db, const char *token, const char *password, const c
 		return false;
 	}
 	snprintf(target, sizeof(target), "account:%" PRId64, account_id);
-	{
-		audit_entry_t e = { account_id, login, ip, "password.reset", target, "by mailed link" };
-		if (!audit_append(db, &e, now))
-			goto dbfail;
-	}
 	if (!db_begin_write(db))
 		goto dbfail;
 	*link = reset_row(db, token, now, &account_id, login, email);
 	if (*link != MEMBER_LINK_OK) {
 		str_errf(err, errlen, "このリンクは使えません。");
 		goto fail;
+	}
+	{
+		/* inside the transaction: no entry, no new password (SEC07) */
+		audit_entry_t e = { account_id, login, ip, "password.reset", target, "by mailed link" };
+		if (!audit_append(db, &e, now))
+			goto dbfail;
 	}
 	st = db_prepare(db, "UPDATE accounts SET password_hash = ?, password_changed_at = ?, updated_at = ? WHERE id = ?");
 	if (st == NULL)
@@ -188,6 +192,7 @@ member_reset_complete(db_t *db, const char *token, const char *password, const c
 	db_bind_i64(st, 2, account_id);
 	if (db_run(st) != DB_DONE || !session_destroy_account(db, account_id, NULL) || !db_commit(db))
 		goto dbfail;
+	audit_sync_head(db);
 	ok = true;
 	goto out;
 dbfail:

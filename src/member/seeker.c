@@ -48,13 +48,14 @@ member_seeker_save(db_t *db, int64_t account_id, const char *actor, const char *
 	if (f->kind != MEMBER_SEEKER_PROFILE)
 		return false;
 	snprintf(target, sizeof(target), "account:%" PRId64, account_id);
-	{
-		audit_entry_t e = { account_id, actor, ip, "seeker.profile_update", target, "" };
-		if (!audit_append(db, &e, now))
-			return false;
-	}
 	if (!db_begin_write(db))
 		return false;
+	{
+		/* inside the transaction: no entry, no change (SEC07) */
+		audit_entry_t e = { account_id, actor, ip, "seeker.profile_update", target, "" };
+		if (!audit_append(db, &e, now))
+			goto fail;
+	}
 	st = db_prepare(db, "INSERT INTO seekers (account_id, name, kana, birth_date, phone, postal_code, address, school, "
 	    "graduation, target, wishes, mail_ok, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
 	    "ON CONFLICT (account_id) DO UPDATE SET name = excluded.name, kana = excluded.kana, "
@@ -79,6 +80,7 @@ member_seeker_save(db_t *db, int64_t account_id, const char *actor, const char *
 	db_bind_i64(st, 3, account_id);
 	if (db_run(st) != DB_DONE || !db_commit(db))
 		goto fail;
+	audit_sync_head(db);
 	return true;
 fail:
 	db_rollback(db);

@@ -388,7 +388,7 @@ test_prune(void **state)
 {
 	db_t *db = *state;
 	char tok[ANTISPAM_TOKEN_MAX], sol[24];
-	jobs_policy_t jp = { 1800, 12 * 3600, 3600, { { 0 } }, 0 };
+	jobs_policy_t jp = { 1800, 12 * 3600, 3600, { { 0 } }, 0, 0 };
 
 	fresh("contact", tok, sol);
 	assert_int_equal(check_at(db, "contact", tok, sol, NULL, "192.0.2.10", T0), ANTISPAM_ACCEPT);

@@ -204,6 +204,107 @@ test_inside_transaction(void **state)
 	assert_int_equal(verify(db, why), 0);
 }
 
+/* ---- retention (issue 6 item 7; SEC12): prune keeps the chain verifiable from its new start ---- */
+
+static int64_t
+count_rows(db_t *db, const char *q)
+{
+	db_stmt_t *st = db_prepare(db, q);
+	int64_t n;
+
+	assert_non_null(st);
+	assert_int_equal(db_step(st), DB_ROW);
+	n = db_col_i64(st, 0);
+	db_done(st);
+	return n;
+}
+
+static void
+test_prune_then_verify(void **state)
+{
+	db_t *db = *state;
+	char why[256];
+	int64_t boundary = -1;
+	audit_entry_t e = { 2, "staff-b", "192.0.2.2", "login.success", "account:2", "after" };
+
+	/* entries 1..4 are at T0+1..T0+4: everything before T0+5 goes */
+	assert_int_equal(audit_prune(db, T0 + 5, "system", "local", T0 + 1000, &boundary), 4);
+	assert_int_equal(boundary, 4);
+	assert_int_equal(count_rows(db, "SELECT count(*) FROM audit_log WHERE id <= 4"), 0);
+	assert_int_equal(count_rows(db, "SELECT count(*) FROM audit_log WHERE id = 7 AND action = 'audit.prune' "
+	    "AND target = 'audit:4'"), 1);
+	assert_int_equal(count_rows(db, "SELECT id FROM audit_anchor"), 4);
+	assert_int_equal(verify(db, why), 0);
+	/* later appends continue the chain */
+	assert_true(audit_append(db, &e, T0 + 1001));
+	assert_int_equal(verify(db, why), 0);
+	/* nothing old enough: nothing pruned, no entry written */
+	assert_int_equal(audit_prune(db, T0 + 1, "system", "local", T0 + 1002, &boundary), 0);
+	assert_int_equal(count_rows(db, "SELECT count(*) FROM audit_log WHERE action = 'audit.prune'"), 1);
+	/* a second prune moves the anchor and verifies again */
+	assert_int_equal(audit_prune(db, T0 + 1001, "system", "local", T0 + 2000, &boundary), 3);
+	assert_int_equal(boundary, 7);
+	assert_int_equal(verify(db, why), 0);
+}
+
+static void
+test_prune_everything(void **state)
+{
+	db_t *db = *state;
+	char why[256];
+	int64_t boundary = 0;
+
+	assert_int_equal(audit_prune(db, T0 + 100, "system", "local", T0 + 200, &boundary), 6);
+	assert_int_equal(boundary, 6);
+	/* the prune entry follows the anchor even with the table emptied */
+	assert_int_equal(count_rows(db, "SELECT id FROM audit_log WHERE action = 'audit.prune'"), 7);
+	assert_int_equal(verify(db, why), 0);
+}
+
+static void
+test_prune_then_edit(void **state)
+{
+	db_t *db = *state;
+	char why[256];
+	int64_t boundary = 0;
+
+	assert_int_equal(audit_prune(db, T0 + 3, "system", "local", T0 + 100, &boundary), 2);
+	assert_int_equal(verify(db, why), 0);
+	sql(db, "UPDATE audit_log SET actor = 'someone' WHERE id = 5");
+	assert_int_equal(verify(db, why), 5);
+	assert_non_null(strstr(why, "altered"));
+}
+
+static void
+test_prune_anchor_deleted(void **state)
+{
+	db_t *db = *state;
+	char why[256];
+	int64_t boundary = 0;
+
+	assert_int_equal(audit_prune(db, T0 + 3, "system", "local", T0 + 100, &boundary), 2);
+	sql(db, "DELETE FROM audit_anchor");
+	assert_int_equal(verify(db, why), 1);
+	assert_non_null(strstr(why, "cut at its start"));
+}
+
+static void
+test_prune_anchor_moved(void **state)
+{
+	db_t *db = *state;
+	char why[256];
+	int64_t boundary = 0;
+
+	/* hiding entries 3 and 4 by moving the anchor to entry 4 (a genuine mac) still shows */
+	assert_int_equal(audit_prune(db, T0 + 3, "system", "local", T0 + 100, &boundary), 2);
+	sql(db, "DELETE FROM audit_anchor");
+	sql(db, "INSERT INTO audit_anchor (id, mac, pruned_at) SELECT id, mac, 0 FROM audit_log WHERE id = 4");
+	sql(db, "DELETE FROM audit_log WHERE id <= 4");
+	assert_int_equal(verify(db, why), 5);
+	assert_non_null(strstr(why, "audit.prune"));
+	(void)boundary;
+}
+
 int
 main(void)
 {
@@ -221,6 +322,11 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_head_missing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_append_after_verify, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_newlines_stay_data, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_prune_then_verify, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_prune_everything, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_prune_then_edit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_prune_anchor_deleted, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_prune_anchor_moved, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("audit", tests, NULL, NULL);

@@ -300,7 +300,7 @@ static void
 test_housekeeping(void **state)
 {
 	db_t *db = *state;
-	jobs_policy_t jp = { 1800, 43200, 3000, { { 0 } }, 0 };
+	jobs_policy_t jp = { 1800, 43200, 3000, { { 0 } }, 0, 0 };
 	login_policy_t lp = { 5, 900 };
 	session_policy_t sp = { 1800, 43200 };
 	session_t fresh, stale, got;

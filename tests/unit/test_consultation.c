@@ -163,12 +163,12 @@ test_thread_flow(void **state)
 	make(db, "staff", "flow-kigyo", "kigyo", &kigyo);
 
 	/* only seekers start threads; bad input writes nothing */
-	assert_false(consult_create(db, &staff, SUBJECT, BODY1, T0, &id, err, sizeof(err)));
-	assert_false(consult_create(db, &seeker, "a\r\nb", BODY1, T0, &id, err, sizeof(err)));
+	assert_false(consult_create(db, &staff, "192.0.2.1", SUBJECT, BODY1, T0, &id, err, sizeof(err)));
+	assert_false(consult_create(db, &seeker, "192.0.2.1", "a\r\nb", BODY1, T0, &id, err, sizeof(err)));
 	assert_true(consult_list_staff(db, &a, false, 1, &list, &n, &total));
 	assert_int_equal(total, 0);
 
-	assert_true(consult_create(db, &seeker, SUBJECT, consult_body_normalise(&a, BODY1), T0, &id, err, sizeof(err)));
+	assert_true(consult_create(db, &seeker, "192.0.2.1", SUBJECT, consult_body_normalise(&a, BODY1), T0, &id, err, sizeof(err)));
 	assert_true(id > 0);
 
 	/* ownership: the owner finds it, another seeker does not, staff do */
@@ -240,7 +240,7 @@ test_thread_flow(void **state)
 	assert_int_equal(msgs[2].read_at, T0 + 50);
 
 	/* a second thread: lists newest first, unread counted over all threads */
-	assert_true(consult_create(db, &seeker, "二件目", "別件です。", T0 + 60, &id2, err, sizeof(err)));
+	assert_true(consult_create(db, &seeker, "192.0.2.1", "二件目", "別件です。", T0 + 60, &id2, err, sizeof(err)));
 	assert_int_equal(consult_get(db, id2, &c), 1);
 	assert_true(consult_reply_staff(db, &c, &staff, "はい。", "群馬県", URL, T0 + 70, &mail_id, err, sizeof(err)));
 	assert_true(consult_reply_staff(db, &c, &staff, "追記です。", "群馬県", URL, T0 + 80, &mail_id, err, sizeof(err)));
