@@ -1,6 +1,7 @@
 /* totp.c - RFC 6238 codes, encrypted secrets, recovery codes and half-signed-in logins (issue 6 item 6). */
 #include "auth/totp.h"
 #include "auth/audit.h"
+#include "auth/session.h"
 #include "auth/secret.h"
 #include "core/buf.h"
 #include "core/str.h"
@@ -471,7 +472,19 @@ totp_remove(db_t *db, int64_t account_id, int64_t actor_id, const char *actor, c
 	if (st == NULL)
 		goto fail;
 	db_bind_i64(st, 1, account_id);
-	if (db_run(st) != DB_DONE || !audit_2fa(db, actor_id, actor, ip, action, account_id, now) || !db_commit(db))
+	if (db_run(st) != DB_DONE)
+		goto fail;
+	/* reset by someone else (a lost or stolen authenticator): the account's sessions and half-finished
+	 * logins end too, so whoever holds them must sign in again and enrol afresh */
+	if (actor_id != account_id) {
+		if (!session_destroy_account(db, account_id, NULL) ||
+		    (st = db_prepare(db, "DELETE FROM login_pending WHERE account_id = ?")) == NULL)
+			goto fail;
+		db_bind_i64(st, 1, account_id);
+		if (db_run(st) != DB_DONE)
+			goto fail;
+	}
+	if (!audit_2fa(db, actor_id, actor, ip, action, account_id, now) || !db_commit(db))
 		goto fail;
 	audit_sync_head(db);
 	return true;
@@ -554,4 +567,15 @@ totp_pending_destroy(db_t *db, const char *token)
 		return false;
 	db_bind_blob(st, 1, h, sizeof(h));
 	return db_run(st) == DB_DONE;
+}
+
+int64_t
+totp_pending_prune(db_t *db, int64_t now)
+{
+	db_stmt_t *st = db_prepare(db, "DELETE FROM login_pending WHERE created_at < ?");
+
+	if (st == NULL)
+		return -1;
+	db_bind_i64(st, 1, now - TOTP_PENDING_S);
+	return db_run(st) == DB_DONE ? db_changes(db) : -1;
 }

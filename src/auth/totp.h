@@ -71,5 +71,7 @@ bool totp_pending_create(db_t *db, int64_t account_id, const char *next, int64_t
 /* The account (and where to go next, up to nextlen) of a live token; false when unknown or expired. */
 bool totp_pending_lookup(db_t *db, const char *token, int64_t now, int64_t *account_id, char *next, size_t nextlen);
 bool totp_pending_destroy(db_t *db, const char *token);
+/* Deletes half-finished logins older than TOTP_PENDING_S (housekeeping); rows removed, or -1. */
+int64_t totp_pending_prune(db_t *db, int64_t now);
 
 #endif

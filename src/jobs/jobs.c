@@ -3,6 +3,7 @@
 #include "jobs/expiry.h"
 #include "mail/mail.h"
 #include "auth/antispam.h"
+#include "auth/totp.h"
 #include "auth/audit.h"
 #include "auth/session.h"
 #include "core/jtime.h"
@@ -48,6 +49,10 @@ jobs_housekeeping(db_t *db, int64_t now, const jobs_policy_t *p)
 		return -1;
 	n += m;
 	m = member_prune(db, now); /* unconfirmed registrations and reset links past their expiry */
+	if (m < 0)
+		return -1;
+	n += m;
+	m = totp_pending_prune(db, now); /* half-finished two-factor logins past their 5 minutes */
 	if (m < 0)
 		return -1;
 	n += m;

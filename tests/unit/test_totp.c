@@ -5,6 +5,7 @@
 
 #include "auth/account.h"
 #include "auth/totp.h"
+#include "auth/session.h"
 #include "core/config.h"
 #include "core/log.h"
 
@@ -142,6 +143,20 @@ current_code(db_t *db, int64_t id, int64_t now, char code[8])
 	snprintf(code, 8, "%06" PRIu32, totp_hotp(secret, sizeof(secret), (uint64_t)totp_step(now), 6));
 }
 
+static int64_t
+count_rows(db_t *db, const char *sql, int64_t id)
+{
+	db_stmt_t *st = db_prepare(db, sql);
+	int64_t n;
+
+	assert_non_null(st);
+	db_bind_i64(st, 1, id);
+	assert_int_equal(db_step(st), DB_ROW);
+	n = db_col_i64(st, 0);
+	db_done(st);
+	return n;
+}
+
 static void
 test_enrol_verify_recovery(void **state)
 {
@@ -202,10 +217,22 @@ test_enrol_verify_recovery(void **state)
 	assert_true(totp_regenerate(db, &a, "", T0 + 90, codes2));
 	assert_int_equal(totp_verify(db, id, codes[4], T0 + 90), 0);
 	assert_int_equal(totp_verify(db, id, codes2[4], T0 + 90), 2);
-	/* removal */
-	assert_true(totp_remove(db, id, id, a.login, "", "2fa.disable", T0 + 120));
-	assert_int_equal(totp_state(db, id), TOTP_NONE);
-	assert_int_equal(totp_recovery_left(db, id), 0);
+	/* removal by the owner keeps their sessions */
+	{
+		session_t s;
+		char pending[TOTP_TOKEN_LEN + 1];
+		assert_true(session_create(db, id, "192.0.2.1", T0 + 100, &s));
+		assert_true(totp_remove(db, id, id, a.login, "", "2fa.disable", T0 + 120));
+		assert_int_equal(totp_state(db, id), TOTP_NONE);
+		assert_int_equal(totp_recovery_left(db, id), 0);
+		assert_int_equal(count_rows(db, "SELECT count(*) FROM sessions WHERE account_id = ?", id), 1);
+		/* an admin's reset (a lost authenticator) also ends the account's sessions and pending logins */
+		assert_true(totp_start(db, id, T0 + 130, secret));
+		assert_true(totp_pending_create(db, id, "/staff", T0 + 130, pending));
+		assert_true(totp_remove(db, id, 9999, "admin", "", "2fa.reset", T0 + 140));
+		assert_int_equal(count_rows(db, "SELECT count(*) FROM sessions WHERE account_id = ?", id), 0);
+		assert_int_equal(count_rows(db, "SELECT count(*) FROM login_pending WHERE account_id = ?", id), 0);
+	}
 	dbtest_close(db);
 }
 
@@ -230,6 +257,11 @@ test_pending_and_throttle(void **state)
 	assert_false(totp_pending_lookup(db, token, T0 + TOTP_PENDING_S + 1, &got, next, sizeof(next)));
 	assert_false(totp_pending_lookup(db, "short", T0, &got, NULL, 0));
 	assert_true(totp_pending_destroy(db, token));
+	assert_false(totp_pending_lookup(db, token, T0 + 10, &got, NULL, 0));
+	/* housekeeping removes what has expired, nothing younger */
+	assert_true(totp_pending_create(db, id, "/staff", T0, token));
+	assert_int_equal(totp_pending_prune(db, T0 + TOTP_PENDING_S), 0);
+	assert_int_equal(totp_pending_prune(db, T0 + TOTP_PENDING_S + 1), 1);
 	assert_false(totp_pending_lookup(db, token, T0 + 10, &got, NULL, 0));
 
 	assert_false(account_throttle_locked(db, a.login, T0));
