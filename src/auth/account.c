@@ -125,6 +125,25 @@ audit_login(db_t *db, int64_t actor_id, const char *login, const char *ip, const
 		*ok = false;
 }
 
+/* One more failure for a login key (password or second factor alike): the counter, and the lock once it
+ * reaches the policy's limit (then the counter restarts at the lock's end). */
+static bool
+throttle_count(db_t *db, const char *key, int64_t failures, int64_t now, const login_policy_t *p, int64_t *locked_until)
+{
+	db_stmt_t *st = db_prepare(db, "INSERT INTO login_throttle (login_key, failures, last_failure, locked_until) "
+	    "VALUES (?, ?, ?, ?) ON CONFLICT (login_key) DO UPDATE SET failures = excluded.failures, "
+	    "last_failure = excluded.last_failure, locked_until = excluded.locked_until");
+
+	*locked_until = failures >= p->max_failures ? now + p->lockout_s : 0;
+	if (st == NULL)
+		return false;
+	db_bind_str(st, 1, key);
+	db_bind_i64(st, 2, *locked_until ? 0 : failures);
+	db_bind_i64(st, 3, now);
+	db_bind_i64(st, 4, *locked_until);
+	return db_run(st) == DB_DONE;
+}
+
 login_result_t
 account_login(db_t *db, const char *login, const char *password, const char *ip,
     int64_t now, const login_policy_t *p, account_t *out)
@@ -196,18 +215,7 @@ account_login(db_t *db, const char *login, const char *password, const char *ip,
 		return ok ? LOGIN_OK : LOGIN_ERROR;
 	}
 
-	failures++;
-	locked_until = failures >= p->max_failures ? now + p->lockout_s : 0;
-	st = db_prepare(db, "INSERT INTO login_throttle (login_key, failures, last_failure, locked_until) VALUES (?, ?, ?, ?) "
-	    "ON CONFLICT (login_key) DO UPDATE SET failures = excluded.failures, last_failure = excluded.last_failure, "
-	    "locked_until = excluded.locked_until");
-	if (st == NULL)
-		return LOGIN_ERROR;
-	db_bind_str(st, 1, key);
-	db_bind_i64(st, 2, locked_until ? 0 : failures);
-	db_bind_i64(st, 3, now);
-	db_bind_i64(st, 4, locked_until);
-	if (db_run(st) != DB_DONE)
+	if (!throttle_count(db, key, ++failures, now, p, &locked_until))
 		return LOGIN_ERROR;
 	{
 		char detail[64];
@@ -455,18 +463,7 @@ account_throttle_failure(db_t *db, const account_t *a, const char *ip, const cha
 	db_done(st);
 	if (locked_until != 0)
 		failures = 0;
-	failures++;
-	locked_until = failures >= p->max_failures ? now + p->lockout_s : 0;
-	st = db_prepare(db, "INSERT INTO login_throttle (login_key, failures, last_failure, locked_until) VALUES (?, ?, ?, ?) "
-	    "ON CONFLICT (login_key) DO UPDATE SET failures = excluded.failures, last_failure = excluded.last_failure, "
-	    "locked_until = excluded.locked_until");
-	if (st == NULL)
-		return LOGIN_ERROR;
-	db_bind_str(st, 1, key);
-	db_bind_i64(st, 2, locked_until ? 0 : failures);
-	db_bind_i64(st, 3, now);
-	db_bind_i64(st, 4, locked_until);
-	if (db_run(st) != DB_DONE)
+	if (!throttle_count(db, key, ++failures, now, p, &locked_until))
 		return LOGIN_ERROR;
 	snprintf(detail, sizeof(detail), "%s: failure %" PRId64 " of %d", what, failures, p->max_failures);
 	audit_login(db, a->id, a->login, ip, "login.failure", detail, now, &ok);
