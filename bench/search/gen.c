@@ -1048,6 +1048,37 @@ hours(sb_t *o, const job_t *j, int emp)
 		sb_puts(o, PICK(day));
 }
 
+/* The items a published job offer must state (B01, src/content/joblaw.h), short and plausible. */
+static void
+law_items(sb_t *o, int emp)
+{
+	static const char *const smoking[] = { "屋内禁煙", "屋内原則禁煙（喫煙専用室あり）", "敷地内禁煙" };
+	const char *s;
+	int permanent = strcmp(emp_code[emp], "seishain") == 0;
+
+	s = chance(50) ? "会社の定める業務" : "変更なし";
+	json_field(o, "duties_scope", s, strlen(s), 0);
+	s = permanent ? "期間の定めなし" : "期間の定めあり（1年）";
+	json_field(o, "contract_period", s, strlen(s), 0);
+	if (!permanent) {
+		json_field(o, "fixed_term_renewable", "はい", strlen("はい"), 0);
+		s = "契約更新の可能性あり（業務量・勤務成績により判断）。通算契約期間の上限5年";
+		json_field(o, "renewal_rule", s, strlen(s), 0);
+	}
+	s = permanent ? "あり（3か月）" : "なし";
+	json_field(o, "trial_period", s, strlen(s), 0);
+	s = chance(30) ? "会社の定める県内の事業所" : "変更なし";
+	json_field(o, "workplace_scope", s, strlen(s), 0);
+	s = chance(50) ? "あり（月平均10時間）" : "なし";
+	json_field(o, "overtime", s, strlen(s), 0);
+	s = chance(70) ? "60分" : "45分";
+	json_field(o, "breaks", s, strlen(s), 0);
+	s = "雇用保険、労災保険、健康保険、厚生年金";
+	json_field(o, "insurance", s, strlen(s), 0);
+	s = PICK(smoking);
+	json_field(o, "smoking", s, strlen(s), 0);
+}
+
 static void
 holidays(sb_t *o, int emp)
 {
@@ -1161,6 +1192,7 @@ offer(sb_t *o, sb_t *scratch)
 	sb_clear(scratch);
 	holidays(scratch, emp);
 	json_field(o, "holidays", scratch->p, scratch->len, 0);
+	law_items(o, emp);
 	sb_clear(scratch);
 	for (i = 0; i < 3 && j->qual[i] != NULL; i++) {
 		if (i > 0 && !chance(60))

@@ -63,6 +63,7 @@ static const struct { const char *code, *label; } ACTIONS[] = {
 	{ "audit.view", "監査ログの閲覧" },
 	{ "audit.export", "監査ログのCSVダウンロード" },
 	{ "audit.prune", "保存期間を過ぎた監査ログの削除" },
+	{ "job.print", "求人票の印刷" },
 };
 #define NACTIONS (sizeof(ACTIONS) / sizeof(ACTIONS[0]))
 

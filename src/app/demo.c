@@ -572,12 +572,25 @@ job(gen_t *g, int ci, int k, int n, int *count)
 	if (!part && pick(g, 8) == 0)
 		employment = "keiyaku";
 	set(g, "employment", "%s", employment);
+	/* the items a job offer must state (B01, content/joblaw.h) */
+	set(g, "duties_scope", "%s", pick(g, 2) ? "会社の定める業務" : "変更なし（雇入れ直後の業務に限る）");
+	if (strcmp(employment, "seishain") == 0) {
+		set(g, "contract_period", "期間の定めなし");
+		set(g, "trial_period", "あり（3か月・労働条件は本採用と同じ）");
+	} else {
+		set(g, "contract_period", "期間の定めあり（1年）");
+		set(g, "fixed_term_renewable", "はい");
+		set(g, "renewal_rule", "契約更新の可能性あり（勤務成績・業務量により判断）。通算契約期間の上限5年");
+		set(g, "trial_period", "なし");
+	}
 	set(g, "openings", "%s", ONE_OF(g, openings));
 	set(g, "municipality", "%s", c->muni);
 	set(g, "workplace", "本社（%s）", address(g, ci));
+	set(g, "workplace_scope", "%s", pick(g, 3) == 0 ? "会社の定める県内の事業所" : "変更なし（本社）");
 	set(g, "target", "%s", part ? "既卒|中途" : ONE_OF(g, targets));
 	set(g, "hours", "%s", j->hours ? j->hours : ONE_OF(g, office_hours));
 	set(g, "overtime", "%s", ONE_OF(g, overtime));
+	set(g, "breaks", "%s", j->hours != NULL && strstr(j->hours, "45分") ? "45分" : "60分");
 	set(g, "transfer", "%s", pick(g, 3) == 0 ? "あり（県内の事業所間）" : "なし");
 	set(g, "education", "%s", ONE_OF(g, education));
 	set(g, "qualifications", "%s", j->qualifications);
@@ -587,8 +600,14 @@ job(gen_t *g, int ci, int k, int n, int *count)
 	set(g, "reemployment_age_limit", "%d", retire + 5);
 	switch (pick(g, 3)) {
 	case 0: set(g, "age_limit", "不問"); break;
-	case 1: set(g, "age_limit", "%d歳以下（定年が%d歳のため）", retire - 1, retire); break;
-	default: set(g, "age_limit", "35歳以下（長期勤続によるキャリア形成を図るため、若年者を期間の定めのない労働契約で募集）"); break;
+	case 1:
+		set(g, "age_limit", "%d歳以下（定年が%d歳のため）", retire - 1, retire);
+		set(g, "age_limit_reason", "a");
+		break;
+	default:
+		set(g, "age_limit", "35歳以下（長期勤続によるキャリア形成を図るため、若年者を期間の定めのない労働契約で募集）");
+		set(g, "age_limit_reason", "c");
+		break;
 	}
 	if (part) {
 		int lo = j->pay + pick(g, 5) * 10;
@@ -605,6 +624,8 @@ job(gen_t *g, int ci, int k, int n, int *count)
 	set(g, "holidays", "%s", holidays[h].text);
 	set(g, "annual_holidays", "%d", holidays[h].days);
 	set(g, "welfare", "%s", welfare[care ? 3 : pick(g, 3)]);
+	set(g, "insurance", "%s", part ? "雇用保険、労災保険（週20時間以上の勤務で健康保険・厚生年金）" : "雇用保険、労災保険、健康保険、厚生年金");
+	set(g, "smoking", "%s", pick(g, 3) == 0 ? "屋内原則禁煙（喫煙専用室あり）" : "屋内禁煙");
 	set(g, "notes", "%s", ONE_OF(g, notes));
 	set(g, "how_to_apply", "履歴書（写真貼付）を下記の問い合わせ先まで郵送、またはメール（saiyo@%s.example.jp）でお送りください。書類選考の上、面接の日時をご連絡します。", c->slug);
 	set(g, "contact", "%s 総務部 採用担当", c->name);

@@ -1104,3 +1104,17 @@ void page_tips_list(req_t *r) { list_page(r, listing_for("tips")); }
 void page_tips_item(req_t *r) { detail_page(r, listing_for("tips")); }
 void page_columns(req_t *r) { list_page(r, listing_for("column")); }
 void page_column(req_t *r) { detail_page(r, listing_for("column")); }
+
+/* ---- for other pages (the staff's job sheet, jobsheet.c) ---- */
+
+const schema_t *
+listing_schema(void)
+{
+	return schema;
+}
+
+tv_t *
+listing_field_text(req_t *r, db_t *db, int64_t id, const schema_field_t *f, json_t *fields)
+{
+	return field_value(r, db, id, f, fields);
+}

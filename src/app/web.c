@@ -119,6 +119,8 @@ static const route_t routes[] = {
 	/* audit viewer (audit_pages.c; issue 6 item 7) */
 	{ M_GET, "/staff/audit", ROLE_STAFF, page_staff_audit },
 	{ M_GET, "/staff/audit.csv", ROLE_STAFF, page_staff_audit_csv },
+	/* job sheet (jobsheet.c; issue 7 item 2) */
+	{ M_GET, "/staff/jobs/:id/sheet", ROLE_STAFF, page_staff_job_sheet },
 };
 
 static bool web_before(req_t *r, bool routed);

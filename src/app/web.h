@@ -198,4 +198,14 @@ void page_staff_audit_csv(req_t *r);
 /* The Japanese label of an audit action code ("login.success" → ログイン成功), NULL when unknown. */
 const char *audit_action_label(const char *code);
 
+/* job sheet (jobsheet.c; issue 7 item 2, G65, B01): 求人票印刷, staff only, audited */
+void page_staff_job_sheet(req_t *r);
+/* From listing.c, for other pages: the site's schema and a field's value as display text (terms as names
+ * joined with 、, booleans as あり/なし), NULL when empty. */
+struct json_t;
+struct schema;
+struct schema_field;
+const struct schema *listing_schema(void);
+tv_t *listing_field_text(req_t *r, struct db *db, int64_t id, const struct schema_field *f, struct json_t *fields);
+
 #endif

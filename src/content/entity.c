@@ -1,5 +1,6 @@
 /* entity.c - field validation by schema type, and entity writes. */
 #include "content/entity.h"
+#include "content/joblaw.h"
 #include "core/jtime.h"
 #include "core/str.h"
 #include "media/media.h"
@@ -652,6 +653,9 @@ entity_validate_with(db_t *db, const entity_terms_t *tc, const entity_draft_t *d
 			buf_puts(&out->body, v);
 		}
 	}
+	/* B01: a job offer is published only with every item the law requires it to state */
+	if (strcmp(out->status, "published") == 0 && joblaw_applies(t))
+		(void)joblaw_check(t, d->values, errors);
 	if (errors->len != before || out->title == NULL) {
 		buf_free(&fields);
 		entity_ready_free(out);
@@ -731,6 +735,27 @@ entity_set_status(db_t *db, int64_t id, const char *status, int64_t now)
 	db_bind_i64(st, 4, now);
 	db_bind_i64(st, 5, id);
 	return db_run(st) == DB_DONE && db_changes(db) == 1;
+}
+
+bool
+entity_publish_check(db_t *db, const schema_type_t *t, int64_t id, buf_t *errors)
+{
+	db_stmt_t *st;
+	bool ok = false;
+
+	if (!joblaw_applies(t))
+		return true;
+	st = db_prepare(db, "SELECT fields FROM entities WHERE id = ? AND type = ?");
+	if (st == NULL)
+		return false;
+	db_bind_i64(st, 1, id);
+	db_bind_str(st, 2, t->name);
+	if (db_step(st) == DB_ROW)
+		ok = joblaw_check_json(t, db_col_text(st, 0), errors);
+	else
+		add_error(errors, NULL, "対象の記事が見つかりません。");
+	db_done(st);
+	return ok;
 }
 
 bool

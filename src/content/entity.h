@@ -74,6 +74,11 @@ bool entity_validate_with(db_t *db, const entity_terms_t *tc, const entity_draft
 /* Inserts inside the caller's transaction (the term links go with it). */
 bool entity_insert(db_t *db, const entity_ready_t *e, int64_t now, int64_t *id);
 bool entity_set_status(db_t *db, int64_t id, const char *status, int64_t now);
+/* Before entity_set_status(..., "published") of a stored entity: the publication check of its type (B01,
+ * content/joblaw.h: the items a job offer must state). Appends Japanese lines to errors and returns false
+ * when it may not be published. entity_validate runs the same check when the draft's status is
+ * published. */
+bool entity_publish_check(db_t *db, const schema_type_t *t, int64_t id, buf_t *errors);
 bool entity_set_listing(db_t *db, int64_t id, int64_t start, int64_t end, int64_t now);
 bool entity_delete(db_t *db, int64_t id);
 

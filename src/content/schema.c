@@ -96,6 +96,16 @@ load_field(schema_field_t *f, json_t *jf, const char *tname, char *err, size_t e
 	f->label_en = dup_str(jf, "label_en", name);
 	f->vocab = dup_str(jf, "vocab", NULL);
 	f->thumbnail = dup_str(jf, "thumbnail", NULL);
+	f->disclosure_if = dup_str(jf, "disclosure_if", NULL);
+	f->reason = dup_str(jf, "reason", NULL);
+	{
+		json_t *dj = json_object_get(jf, "disclosure");
+		if (dj != NULL && (!json_is_integer(dj) || json_integer_value(dj) < 1 || json_integer_value(dj) > 17)) {
+			str_errf(err, errlen, "type %s, field %s: disclosure takes a number from 1 to 17", tname, name);
+			return false;
+		}
+		f->disclosure = dj != NULL ? (int)json_integer_value(dj) : 0;
+	}
 	if (!flag(jf, "required", false, &f->required) || !flag(jf, "searchable", false, &f->searchable) ||
 	    !flag(jf, "internal", false, &f->internal) || !flag(jf, "csv", true, &f->csv) ||
 	    !flag(jf, "print", !f->internal, &f->print)) {
@@ -120,20 +130,28 @@ load_field(schema_field_t *f, json_t *jf, const char *tname, char *err, size_t e
 	return f->name && f->label && f->label_en;
 }
 
-/* A video field's thumbnail names an image field of the same type. */
+/* A video field's thumbnail names an image field of the same type; disclosure_if names a boolean field
+ * and reason a terms field of the same type. */
 static bool
-thumbnails_ok(const schema_type_t *t, char *err, size_t errlen)
+references_ok(const schema_type_t *t, char *err, size_t errlen)
 {
 	int i, k;
 
 	for (i = 0; i < t->nfields; i++) {
 		const schema_field_t *f = &t->fields[i];
-		if (f->thumbnail == NULL)
-			continue;
-		k = schema_field_index(t, f->thumbnail);
-		if (f->type != F_VIDEO || k < 0 || t->fields[k].type != F_IMAGE) {
+		if (f->thumbnail != NULL && ((k = schema_field_index(t, f->thumbnail)) < 0 || f->type != F_VIDEO ||
+		    t->fields[k].type != F_IMAGE)) {
 			str_errf(err, errlen, "type %s, field %s: thumbnail must name an image field of a video field", t->name,
 			    f->name);
+			return false;
+		}
+		if (f->disclosure_if != NULL &&
+		    ((k = schema_field_index(t, f->disclosure_if)) < 0 || t->fields[k].type != F_BOOLEAN)) {
+			str_errf(err, errlen, "type %s, field %s: disclosure_if must name a boolean field", t->name, f->name);
+			return false;
+		}
+		if (f->reason != NULL && ((k = schema_field_index(t, f->reason)) < 0 || t->fields[k].type != F_TERMS)) {
+			str_errf(err, errlen, "type %s, field %s: reason must name a terms field", t->name, f->name);
 			return false;
 		}
 	}
@@ -221,7 +239,7 @@ schema_load(const char *root, const char *site, char *err, size_t errlen)
 			}
 			t->nfields++;
 		}
-		if (!thumbnails_ok(t, err, errlen))
+		if (!references_ok(t, err, errlen))
 			goto fail;
 		t->title_field = title ? schema_field_index(t, title) : -1;
 		t->deadline_field = deadline ? schema_field_index(t, deadline) : -1;
@@ -258,6 +276,8 @@ schema_free(schema_t *s)
 			free(t->fields[j].label_en);
 			free(t->fields[j].vocab);
 			free(t->fields[j].thumbnail);
+			free(t->fields[j].disclosure_if);
+			free(t->fields[j].reason);
 		}
 		free(t->name);
 		free(t->label);

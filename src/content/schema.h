@@ -7,14 +7,17 @@
  *                             "csv": { "file", "code", "name", "parent_vocab"?, "parent_name"? } } },
  *   "types": { NAME: { "name": 求人情報, "name_en", "title": FIELD, "deadline"?: FIELD,
  *                      "fields": [ { "name", "type", "label", "label_en", "required", "max",
- *                                    "searchable", "vocab", "internal", "csv", "print" } ] } }
+ *                                    "searchable", "vocab", "internal", "csv", "print",
+ *                                    "disclosure", "disclosure_if", "reason" } ] } }
  * }
  * Field types: text, longtext, markdown (long text written in Markdown), number, yen, date, url, email, phone,
  * boolean, terms (values from a vocabulary), image (a media id or a relative path: [A-Za-z0-9_./-], no ".."),
  * links (one "label|URL" per line).
  * Flags: "required", "searchable" (into the search body), "internal" (staff only), "csv" (in CSV output;
  * default true), "print" (on printed sheets such as 求人票; default true for public fields, false for internal
- * ones). A flag given must be true or false. Whether a vocabulary is a search facet is the vocabulary's "facet".
+ * ones). A flag given must be true or false. "disclosure": N marks the field that states item N of the
+ * legally required job-advertisement items, "disclosure_if" a boolean field that makes it needed, and
+ * "reason" a terms field that must be chosen when this field has a value (an age limit): content/joblaw.h. Whether a vocabulary is a search facet is the vocabulary's "facet".
  */
 #ifndef TSUNAGU_SCHEMA_H
 #define TSUNAGU_SCHEMA_H
@@ -41,6 +44,9 @@ typedef struct schema_field {
 	char        *label_en;
 	char        *vocab;      /* F_TERMS */
 	char        *thumbnail;  /* F_VIDEO: the image field shown until the player is asked for */
+	char        *disclosure_if; /* the boolean field that makes this disclosure needed (joblaw.h) */
+	char        *reason;     /* the terms field holding the lawful reason for a value here (joblaw.h) */
+	int          disclosure; /* row of data/master/required_job_disclosures.csv this field states; 0 none */
 	int          max;        /* characters; 0 = the type's default */
 	bool         required;
 	bool         searchable;

@@ -6,6 +6,7 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli } from './harness.mjs';
+import { LAW_FIELDS, lawColumns } from './joblaw-fixture.mjs';
 
 describe('import and search from the command line', () => {
   let dir, data;
@@ -21,10 +22,11 @@ describe('import and search from the command line', () => {
 
   it('a CSV with a bad row writes nothing and names the row; --skip-bad writes the good ones', () => {
     const csv = join(dir, 'jobs.csv');
-    writeFileSync(csv, '\ufeff求人タイトル,企業名,仕事の内容,職種,雇用形態,就業場所（市町村）,対象者\n'
-      + '法人営業（ルート営業）,上州商事,県内企業への提案営業,販売・営業の職業,正社員,前橋市,新卒|既卒\n'
-      + 'ＳＥ（Java）,赤城システム,業務システムの開発,02,seishain,10202,\n'
-      + '看護師,榛名病院,病棟看護,04,正社員,大阪市,\n');
+    const law = lawColumns();
+    writeFileSync(csv, '\ufeff求人タイトル,企業名,仕事の内容,職種,雇用形態,就業場所（市町村）,対象者' + law.header + '\n'
+      + '法人営業（ルート営業）,上州商事,県内企業への提案営業,販売・営業の職業,正社員,前橋市,新卒|既卒' + law.cells + '\n'
+      + 'ＳＥ（Java）,赤城システム,業務システムの開発,02,seishain,10202,' + law.cells + '\n'
+      + '看護師,榛名病院,病棟看護,04,正社員,大阪市,' + law.cells + '\n');
     let r = cli(['import', '--data', data, '--type', 'job', csv]);
     assert.equal(r.status, 1);
     assert.match(r.stderr, /4行目: 「就業場所（市町村）」に「大阪市」という選択肢はありません。/);
@@ -40,7 +42,7 @@ describe('import and search from the command line', () => {
     const jsonl = join(dir, 'jobs.jsonl');
     writeFileSync(jsonl, JSON.stringify({
       title: 'ｴﾝｼﾞﾆｱ（組込み）', company_name: '利根テック', description: '車載機器のソフトウェア開発',
-      occupation: ['02'], employment: '契約社員', municipality: ['10205'],
+      occupation: ['02'], employment: '契約社員', municipality: ['10205'], ...LAW_FIELDS,
     }) + '\n');
     let r = cli(['import', '--data', data, '--type', 'job', jsonl]);
     assert.equal(r.status, 0, r.stderr);

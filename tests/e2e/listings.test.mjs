@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli, startServer, launchBrowser, assertAccessible, assertReflows } from './harness.mjs';
+import { lawColumns } from './joblaw-fixture.mjs';
 
 describe('job, company and internship pages', () => {
   let srv, browser, page;
@@ -14,10 +15,11 @@ describe('job, company and internship pages', () => {
   before(async () => {
     srv = await startServer();
     const jobs = join(srv.data, 'jobs.csv');
-    writeFileSync(jobs, 'title,company_name,description,occupation,employment,municipality,target,industry,workplace,salary,status,listing_start,listing_end\n'
-      + 'ゼット営業スタッフ,ゼット試験商事,県内企業へのゼット提案営業です。<script>alert(1)</script>,07,seishain,10201,新卒|既卒,I,前橋市本町,月給22万円,,,\n'
-      + 'ゼット事務スタッフ,ゼット試験商事,受発注のゼット事務です。,06,part,10202,既卒,I,高崎市,時給1100円,,,\n'
-      + 'ゼット期限切れ営業,ゼット試験商事,掲載が終わったゼット求人です。,07,seishain,10201,,I,,,,2026-01-01,2026-03-31\n');
+    const law = lawColumns(['workplace', 'salary']);
+    writeFileSync(jobs, 'title,company_name,description,occupation,employment,municipality,target,industry,workplace,salary,status,listing_start,listing_end' + law.header + '\n'
+      + 'ゼット営業スタッフ,ゼット試験商事,県内企業へのゼット提案営業です。<script>alert(1)</script>,07,seishain,10201,新卒|既卒,I,前橋市本町,月給22万円,,,' + law.cells + '\n'
+      + 'ゼット事務スタッフ,ゼット試験商事,受発注のゼット事務です。,06,part,10202,既卒,I,高崎市,時給1100円,,,' + law.cells + '\n'
+      + 'ゼット期限切れ営業,ゼット試験商事,掲載が終わったゼット求人です。,07,seishain,10201,,I,本社,月給20万円,,2026-01-01,2026-03-31' + law.cells + '\n');
     let r = cli(['import', '--data', srv.data, '--type', 'job', jobs]);
     assert.equal(r.status, 0, r.stderr);
     const companies = join(srv.data, 'companies.csv');
@@ -169,8 +171,9 @@ describe('job, company and internship pages', () => {
       assert.match(html, /<h2 id="results-heading" role="status">0件/);
     }
     const jobs = join(srv.data, 'more.csv');
-    writeFileSync(jobs, 'title,company_name,description,occupation,employment,municipality\n'
-      + 'ワイ印刷オペレーター,ワイ試験印刷,印刷機の操作,08,seishain,10202\n');
+    const law = lawColumns();
+    writeFileSync(jobs, 'title,company_name,description,occupation,employment,municipality' + law.header + '\n'
+      + 'ワイ印刷オペレーター,ワイ試験印刷,印刷機の操作,08,seishain,10202' + law.cells + '\n');
     const r = cli(['import', '--data', srv.data, '--type', 'job', jobs]);
     assert.equal(r.status, 0, r.stderr);
     const html = await (await fetch(url)).text();

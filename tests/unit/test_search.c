@@ -49,7 +49,13 @@ import_csv(db_t *db, const char *csv, bool skip_bad)
 	return rep;
 }
 
-static const char HEADER[] = "title,company_name,description,occupation,employment,municipality,target,industry,status,listing_start,listing_end\n";
+/* the last columns are the items a published job offer must state (B01, content/joblaw.h) */
+#define LAW_COLS ",duties_scope,contract_period,trial_period,workplace,workplace_scope,hours,overtime,breaks,holidays," \
+	"salary,insurance,smoking"
+#define LAW ",変更なし,期間の定めなし,なし,本社,変更なし,9:00〜18:00,月10時間程度,60分,土日祝,月給20万円,雇用保険・労災保険," \
+	"屋内禁煙"
+static const char HEADER[] = "title,company_name,description,occupation,employment,municipality,target,industry,status,"
+    "listing_start,listing_end" LAW_COLS "\n";
 
 static search_result_t
 find(db_t *db, arena_t *a, const char *q, bool staff)
@@ -75,14 +81,14 @@ load_basic(db_t *db)
 	import_report_t rep;
 
 	snprintf(csv, sizeof(csv), "%s"
-	    "法人営業職,上州商事,県内企業への提案営業です。,07,seishain,10201,新卒|既卒,I,,,\n"
-	    "ＩＴ営業（ソリューション）,赤城システム,ＳＥと同行します。,07,正社員,高崎市,,G,,,\n"
-	    "看護師（病棟）,榛名病院,手厚い看護体制です。,04,seishain,10203,既卒,P,,,\n"
-	    "ｴﾝｼﾞﾆｱ募集,利根テック,Java の開発。,02,keiyaku,10205,,G,,,\n"
-	    "一般事務,妙義工業,派遣社員として事務を担当。,06,haken,10201,,E,,,\n"
-	    "営業事務（下書き）,下書き社,まだ公開しない。,06,seishain,10201,,E,draft,,\n"
-	    "期限切れの営業,過去社,掲載が終わった求人。,07,seishain,10201,,E,,2026-01-01,2026-03-31\n"
-	    "これからの営業,未来社,まだ掲載前。,07,seishain,10201,,E,,2027-01-01,\n", HEADER);
+	    "法人営業職,上州商事,県内企業への提案営業です。,07,seishain,10201,新卒|既卒,I,,," LAW "\n"
+	    "ＩＴ営業（ソリューション）,赤城システム,ＳＥと同行します。,07,正社員,高崎市,,G,,," LAW "\n"
+	    "看護師（病棟）,榛名病院,手厚い看護体制です。,04,seishain,10203,既卒,P,,," LAW "\n"
+	    "ｴﾝｼﾞﾆｱ募集,利根テック,Java の開発。,02,keiyaku,10205,,G,,," LAW "\n"
+	    "一般事務,妙義工業,派遣社員として事務を担当。,06,haken,10201,,E,,," LAW "\n"
+	    "営業事務（下書き）,下書き社,まだ公開しない。,06,seishain,10201,,E,draft,," LAW "\n"
+	    "期限切れの営業,過去社,掲載が終わった求人。,07,seishain,10201,,E,,2026-01-01,2026-03-31" LAW "\n"
+	    "これからの営業,未来社,まだ掲載前。,07,seishain,10201,,E,,2027-01-01," LAW "\n", HEADER);
 	rep = import_csv(db, csv, false);
 	if (rep.bad != 0)
 		print_error("%s\n", rep.errors.data);
@@ -210,7 +216,7 @@ test_facet_counts_brute_force(void **state)
 		rows[i].muni = (int)((seed >> 12) % 6);
 		rows[i].emp = (int)((seed >> 16) % 3);
 		rows[i].pub = ((seed >> 20) % 4) != 0;
-		buf_printf(&csv, "%s担当 %d,社%d,%sの仕事です。,07,%s,%s,,E,%s,,\n", words[rows[i].word], i, i,
+		buf_printf(&csv, "%s担当 %d,社%d,%sの仕事です。,07,%s,%s,,E,%s,," LAW "\n", words[rows[i].word], i, i,
 		    words[rows[i].word], emps[rows[i].emp], munis[rows[i].muni], rows[i].pub ? "published" : "draft");
 	}
 	rep = import_csv(db, csv.data, false);
@@ -295,10 +301,10 @@ test_import_errors(void **state)
 	import_report_t rep;
 
 	snprintf(csv, sizeof(csv), "%s"
-	    "良い行,社,内容,07,seishain,10201,,E,,,\n"
-	    ",社,内容,07,seishain,10201,,E,,,\n"
-	    "大阪の求人,社,内容,07,seishain,大阪市,,E,,,\n"
-	    "締切,社,内容,99,seishain,10201,,E,,2026-02-30,\n", HEADER);
+	    "良い行,社,内容,07,seishain,10201,,E,,," LAW "\n"
+	    ",社,内容,07,seishain,10201,,E,,," LAW "\n"
+	    "大阪の求人,社,内容,07,seishain,大阪市,,E,,," LAW "\n"
+	    "締切,社,内容,99,seishain,10201,,E,,2026-02-30," LAW "\n", HEADER);
 	rep = import_csv(db, csv, false);
 	assert_int_equal(rep.rows, 4);
 	assert_int_equal(rep.bad, 3);
@@ -330,6 +336,10 @@ test_import_jsonl_and_labels(void **state)
 	db_t *db = *state;
 	const char *jsonl =
 	    "{\"求人タイトル\": \"介護職員\", \"企業名\": \"榛名会\", \"仕事の内容\": \"介護の仕事\", \"職種\": [\"08\"],"
+	    " \"従事すべき業務の変更の範囲\": \"変更なし\", \"労働契約の期間\": \"期間の定めなし\", \"試用期間\": \"なし\","
+	    " \"就業場所\": \"本社\", \"就業場所の変更の範囲\": \"変更なし\", \"勤務時間\": \"9:00〜18:00\", \"時間外\": \"なし\","
+	    " \"休憩時間\": \"60分\", \"休日休暇\": \"土日祝\", \"給与\": \"月給20万円\", \"加入保険\": \"雇用保険\","
+	    " \"受動喫煙防止措置\": \"屋内禁煙\","
 	    " \"雇用形態\": \"パート・アルバイト\", \"municipality\": [\"前橋市\", \"10202\"], \"deadline\": \"2027-03-31\"}\n"
 	    "\n"
 	    "{\"title\": \"bad\", \"unknown\": 1}\n"
@@ -400,7 +410,7 @@ test_snippet_escaped(void **state)
 	buf_t html = BUF_INIT;
 
 	snprintf(csv, sizeof(csv), "%s"
-	    "安全な求人,社,\"<script>alert(1)</script> 営業の仕事 & \"\"引用\"\"\",07,seishain,10201,,E,,,\n", HEADER);
+	    "安全な求人,社,\"<script>alert(1)</script> 営業の仕事 & \"\"引用\"\"\",07,seishain,10201,,E,,," LAW "\n", HEADER);
 	rep = import_csv(db, csv, false);
 	assert_int_equal(rep.written, 1);
 	buf_free(&rep.errors);
