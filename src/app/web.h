@@ -198,4 +198,15 @@ void page_staff_audit_csv(req_t *r);
 /* The Japanese label of an audit action code ("login.success" → ログイン成功), NULL when unknown. */
 const char *audit_action_label(const char *code);
 
+/* マスタ管理 (master_pages.c, app/master.h; issue 6 item 3, G52, G53): staff view, administrators write */
+void page_staff_masters(req_t *r);
+void page_staff_master(req_t *r);
+void page_staff_master_add_post(req_t *r);
+void page_staff_master_term(req_t *r);
+void page_staff_master_term_post(req_t *r);
+void page_staff_master_move_post(req_t *r);
+void page_staff_master_retire_post(req_t *r);
+void page_staff_master_restore_post(req_t *r);
+void page_staff_master_delete_post(req_t *r);
+
 #endif

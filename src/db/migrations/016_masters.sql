@@ -1,0 +1,9 @@
+-- 016 masters (マスタ管理, issue 6 item 3; G52, G53): terms edited on the screen /staff/masters.
+-- A term in use is retired, not deleted: it stays on the records that have it, is no longer offered
+-- for new choices and no longer listed as a search facet. NULL = active. Every UPDATE of terms already
+-- appends to search_log (003), so the public pages see a change at once.
+ALTER TABLE terms ADD COLUMN retired_at INTEGER;
+
+-- The vocabulary whose terms are this one's parents (市町村 → 地域), written by `migrate` from
+-- schema.json, so the screen can offer the parent choices without the schema file. NULL = flat.
+ALTER TABLE vocabularies ADD COLUMN parent_vocab TEXT;
