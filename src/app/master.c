@@ -288,6 +288,12 @@ master_term_add(db_t *db, const account_t *actor, const char *vocab, const char 
 	if (db_run(st) != DB_DONE)
 		return rollback_fail(db, MASTER_ERROR, MSG_DB, err, errlen);
 	*id = db_last_id(db);
+	if ((st = db_prepare(db, "DELETE FROM terms_deleted WHERE vocab = ? AND code = ?")) == NULL)
+		return rollback_fail(db, MASTER_ERROR, MSG_DB, err, errlen);
+	db_bind_str(st, 1, vocab);
+	db_bind_str(st, 2, code);
+	if (db_run(st) != DB_DONE)
+		return rollback_fail(db, MASTER_ERROR, MSG_DB, err, errlen);
 	buf_printf(&detail, "vocab=%s code=%s name=%s", vocab, code, name);
 	if (parent_id)
 		buf_printf(&detail, " parent=%s", parent);
@@ -574,6 +580,16 @@ master_term_delete(db_t *db, const account_t *actor, const char *vocab, int64_t 
 	if (st == NULL)
 		return rollback_fail(db, MASTER_ERROR, MSG_DB, err, errlen);
 	db_bind_i64(st, 1, id);
+	if (db_run(st) != DB_DONE)
+		return rollback_fail(db, MASTER_ERROR, MSG_DB, err, errlen);
+	/* so that `migrate` does not add it again from the schema file */
+	st = db_prepare(db, "INSERT INTO terms_deleted (vocab, code, deleted_at) VALUES (?, ?, ?) "
+	    "ON CONFLICT (vocab, code) DO UPDATE SET deleted_at = excluded.deleted_at");
+	if (st == NULL)
+		return rollback_fail(db, MASTER_ERROR, MSG_DB, err, errlen);
+	db_bind_str(st, 1, vocab);
+	db_bind_str(st, 2, t.code);
+	db_bind_i64(st, 3, now);
 	if (db_run(st) != DB_DONE)
 		return rollback_fail(db, MASTER_ERROR, MSG_DB, err, errlen);
 	snprintf(detail, sizeof(detail), "vocab=%s code=%.60s name=%.200s", vocab, t.code, t.name);

@@ -314,11 +314,15 @@ add_term(db_t *db, const char *vocab, const char *code, const char *name, const 
 	int64_t parent = 0;
 	bool exists;
 
-	/* an existing term is not looked at again: its parent may have been renamed on the screen */
-	if ((st = db_prepare(db, "SELECT 1 FROM terms WHERE vocab = ? AND code = ?")) == NULL)
+	/* an existing term is not looked at again (its parent may have been renamed on the screen), and one
+	 * deleted on the screen is not brought back */
+	if ((st = db_prepare(db, "SELECT 1 FROM terms WHERE vocab = ? AND code = ? "
+	    "UNION ALL SELECT 1 FROM terms_deleted WHERE vocab = ? AND code = ?")) == NULL)
 		return false;
 	db_bind_str(st, 1, vocab);
 	db_bind_str(st, 2, code);
+	db_bind_str(st, 3, vocab);
+	db_bind_str(st, 4, code);
 	exists = db_step(st) == DB_ROW;
 	db_done(st);
 	if (exists)

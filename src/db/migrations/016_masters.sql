@@ -7,3 +7,12 @@ ALTER TABLE terms ADD COLUMN retired_at INTEGER;
 -- The vocabulary whose terms are this one's parents (市町村 → 地域), written by `migrate` from
 -- schema.json, so the screen can offer the parent choices without the schema file. NULL = flat.
 ALTER TABLE vocabularies ADD COLUMN parent_vocab TEXT;
+
+-- Terms deleted on the screen: `migrate` does not add them again from schema.json or a CSV master.
+-- Adding the same code on the screen removes the row.
+CREATE TABLE terms_deleted (
+	vocab      TEXT NOT NULL,
+	code       TEXT NOT NULL,
+	deleted_at INTEGER NOT NULL,
+	PRIMARY KEY (vocab, code)
+) WITHOUT ROWID;
