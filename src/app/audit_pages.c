@@ -49,6 +49,7 @@ static const struct { const char *code, *label; } ACTIONS[] = {
 	{ "master.term_retire", "マスタ項目の廃止" },
 	{ "master.term_restore", "マスタ項目の再開" },
 	{ "master.term_delete", "マスタ項目の削除" },
+	{ "master.term_logo", "マスタ項目のロゴ変更" },
 	{ "company.edit.live", "企業情報の更新（即時公開）" },
 	{ "company.edit.submit", "企業情報の承認申請" },
 	{ "company.approve", "企業情報の承認" },

@@ -111,7 +111,7 @@ bool
 master_term_get(db_t *db, const char *vocab, int64_t id, master_term_t *out)
 {
 	db_stmt_t *st = db_prepare(db, "SELECT t.id, t.vocab, t.code, t.name, COALESCE(t.parent_id, 0), "
-	    "COALESCE(p.code, ''), COALESCE(p.name, ''), t.sort, COALESCE(t.retired_at, 0) "
+	    "COALESCE(p.code, ''), COALESCE(p.name, ''), t.sort, COALESCE(t.retired_at, 0), COALESCE(t.logo_media_id, 0) "
 	    "FROM terms t LEFT JOIN terms p ON p.id = t.parent_id WHERE t.id = ? AND t.vocab = ?");
 	bool found;
 
@@ -131,6 +131,7 @@ master_term_get(db_t *db, const char *vocab, int64_t id, master_term_t *out)
 		str_copy(out->parent_name, sizeof(out->parent_name), db_col_text(st, 6));
 		out->sort = db_col_i64(st, 7);
 		out->retired_at = db_col_i64(st, 8);
+		out->logo_media_id = db_col_i64(st, 9);
 	}
 	db_done(st);
 	return found;
@@ -594,6 +595,53 @@ master_term_delete(db_t *db, const account_t *actor, const char *vocab, int64_t 
 		return rollback_fail(db, MASTER_ERROR, MSG_DB, err, errlen);
 	snprintf(detail, sizeof(detail), "vocab=%s code=%.60s name=%.200s", vocab, t.code, t.name);
 	if (!audit(db, actor, ip, "master.term_delete", id, detail, now) || !db_commit(db))
+		return rollback_fail(db, MASTER_ERROR, MSG_DB, err, errlen);
+	audit_sync_head(db);
+	return MASTER_OK;
+}
+
+master_result_t
+master_term_set_logo(db_t *db, const account_t *actor, const char *vocab, int64_t id, int64_t media_id,
+    const char *ip, int64_t now, char *err, size_t errlen)
+{
+	master_term_t t;
+	db_stmt_t *st;
+	char detail[300];
+
+	if (!policy_can(actor, POLICY_UPDATE, POLICY_MASTER, 0))
+		return fail(MASTER_DENIED, MSG_DENIED, err, errlen);
+	if (vocab == NULL || strcmp(vocab, MASTER_LOGO_VOCAB) != 0)
+		return fail(MASTER_NOT_FOUND, MSG_NONE, err, errlen);
+	if (!db_begin_write(db))
+		return fail(MASTER_ERROR, MSG_DB, err, errlen);
+	if (!master_term_get(db, vocab, id, &t))
+		return rollback_fail(db, MASTER_NOT_FOUND, MSG_NONE, err, errlen);
+	if (media_id > 0) {
+		bool found;
+		if ((st = db_prepare(db, "SELECT 1 FROM media WHERE id = ?")) == NULL)
+			return rollback_fail(db, MASTER_ERROR, MSG_DB, err, errlen);
+		db_bind_i64(st, 1, media_id);
+		found = db_step(st) == DB_ROW;
+		db_done(st);
+		if (!found)
+			return rollback_fail(db, MASTER_INVALID, "ロゴの画像が見つかりません。もう一度アップロードしてください。", err, errlen);
+	}
+	if (t.logo_media_id == (media_id > 0 ? media_id : 0)) {
+		db_rollback(db);
+		return MASTER_OK;
+	}
+	if ((st = db_prepare(db, "UPDATE terms SET logo_media_id = ? WHERE id = ?")) == NULL)
+		return rollback_fail(db, MASTER_ERROR, MSG_DB, err, errlen);
+	if (media_id > 0)
+		db_bind_i64(st, 1, media_id);
+	else
+		db_bind_null(st, 1);
+	db_bind_i64(st, 2, id);
+	if (db_run(st) != DB_DONE)
+		return rollback_fail(db, MASTER_ERROR, MSG_DB, err, errlen);
+	snprintf(detail, sizeof(detail), "vocab=%s code=%.60s logo=%s%" PRId64, vocab, t.code, media_id > 0 ? "media:" : "",
+	    media_id > 0 ? media_id : 0);
+	if (!audit(db, actor, ip, "master.term_logo", id, detail, now) || !db_commit(db))
 		return rollback_fail(db, MASTER_ERROR, MSG_DB, err, errlen);
 	audit_sync_head(db);
 	return MASTER_OK;

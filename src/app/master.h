@@ -27,6 +27,7 @@
 #define MASTER_NAME_MAX   100    /* characters, one line */
 #define MASTER_VOCAB_MAX  40     /* bytes of a vocabulary code (schema.c name_ok) */
 #define MASTER_TERMS_MAX  5000   /* terms of one vocabulary the screen and a move handle */
+#define MASTER_LOGO_VOCAB "certification"  /* the vocabulary whose terms may have a logo (認証制度) */
 
 typedef enum {
 	MASTER_OK = 0,
@@ -57,6 +58,7 @@ typedef struct master_term {
 	char    parent_name[MASTER_NAME_MAX * 4 + 1];
 	int64_t sort;
 	int64_t retired_at;                          /* 0: active */
+	int64_t logo_media_id;                       /* 0: none (MASTER_LOGO_VOCAB only) */
 } master_term_t;
 
 /* A vocabulary by code; false when there is none (or on a database error). */
@@ -88,5 +90,9 @@ master_result_t master_term_retire(db_t *db, const account_t *actor, const char 
 /* Deletes a term nothing uses; MASTER_IN_USE otherwise (with the reason in err). */
 master_result_t master_term_delete(db_t *db, const account_t *actor, const char *vocab, int64_t id,
     const char *ip, int64_t now, char *err, size_t errlen);
+
+/* Sets (media_id > 0, a stored image) or removes (0) the logo of a term of MASTER_LOGO_VOCAB. */
+master_result_t master_term_set_logo(db_t *db, const account_t *actor, const char *vocab, int64_t id,
+    int64_t media_id, const char *ip, int64_t now, char *err, size_t errlen);
 
 #endif

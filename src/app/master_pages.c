@@ -7,12 +7,15 @@
 #include "core/jtime.h"
 #include "core/str.h"
 #include "db/db.h"
+#include "http/form.h"
+#include "media/media.h"
 
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
 #define FORM_TEXT_MAX 1024 /* bytes of a typed value kept for showing a form again */
+#define LOGO_SIZES    "8rem"
 
 static const char *
 kept(req_t *r, const char *name)
@@ -127,6 +130,8 @@ done_message(const char *done)
 		{ "retired", "項目を廃止しました。新しい登録では選べなくなり、公開ページの絞り込みからも外れました（使っている登録には残ります）。" },
 		{ "restored", "項目の使用を再開しました。" },
 		{ "deleted", "項目を削除しました。" },
+		{ "logo", "ロゴを保存しました。企業のページでは名称の代わりにロゴが表示されます。" },
+		{ "logo_removed", "ロゴを外しました。" },
 	};
 	size_t i;
 
@@ -277,7 +282,8 @@ term_or_404(req_t *r, db_t *db, const master_vocab_t *v, master_term_t *t)
 /* ---- /staff/masters/:vocab/:id (the edit form) ---- */
 
 static void
-term_page(req_t *r, db_t *db, const master_vocab_t *v, const master_term_t *t, const char *field, const char *msg)
+term_page(req_t *r, db_t *db, const master_vocab_t *v, const master_term_t *t, const char *field, const char *msg,
+    const char *logo_msg)
 {
 	arena_t *A = &r->arena;
 	tv_t *ctx = web_ctx(r, arena_printf(A, "「%s」の編集", t->name)), *form = tv_map(A), *err = tv_map(A), *vm = tv_map(A);
@@ -299,13 +305,30 @@ term_page(req_t *r, db_t *db, const master_vocab_t *v, const master_term_t *t, c
 		tv_set(A, form, "parents", parents);
 	tv_set_bool(A, form, "has_parents", parents != NULL);
 	tv_set(A, ctx, "form", form);
-	if (msg != NULL) {
-		tv_set_str(A, err, field != NULL ? field : "name", msg);
+	if (msg != NULL || logo_msg != NULL) {
+		if (msg != NULL)
+			tv_set_str(A, err, field != NULL ? field : "name", msg);
 		tv_set_str(A, ctx, "error", "入力内容を確認してください。");
 		r->status = 422;
 	}
 	tv_set(A, ctx, "err", err);
 	tv_set_bool(A, ctx, "can_edit", can_write(r));
+	if (strcmp(v->code, MASTER_LOGO_VOCAB) == 0) {
+		/* 認証制度: a logo shown on company pages instead of the name */
+		tv_t *logo = tv_map(A), *pic = NULL;
+		if (t->logo_media_id > 0)
+			pic = web_picture(r, db, arena_printf(A, "%" PRId64, t->logo_media_id), t->name, LOGO_SIZES);
+		/* both keys set on the map, so a lookup never falls through to the page's own "error" */
+		if (pic != NULL)
+			tv_set(A, logo, "picture", pic);
+		else
+			tv_set_bool(A, logo, "picture", false);
+		if (logo_msg != NULL)
+			tv_set_str(A, logo, "error", logo_msg);
+		else
+			tv_set_bool(A, logo, "error", false);
+		tv_set(A, ctx, "logo", logo);
+	}
 	web_render(r, "staff/master_term", ctx);
 }
 
@@ -319,7 +342,7 @@ page_staff_master_term(req_t *r)
 	if (!web_can(r, POLICY_VIEW, POLICY_MASTER, 0) || (db = db_or_500(r)) == NULL || !vocab_or_404(r, db, &v) ||
 	    !term_or_404(r, db, &v, &t))
 		return;
-	term_page(r, db, &v, &t, NULL, NULL);
+	term_page(r, db, &v, &t, NULL, NULL, NULL);
 }
 
 void
@@ -338,7 +361,7 @@ page_staff_master_term_post(req_t *r)
 	rc = master_term_update(db, &r->auth->account, v.code, t.id, http_form(r, "name"), http_form(r, "parent"),
 	    r->ip, jtime_now(), &field, err, sizeof(err));
 	if (rc == MASTER_INVALID) {
-		term_page(r, db, &v, &t, field, arena_strdup(&r->arena, err));
+		term_page(r, db, &v, &t, field, arena_strdup(&r->arena, err), NULL);
 		return;
 	}
 	answer(r, db, &v, rc, err, "updated", t.id);
@@ -390,3 +413,44 @@ void page_staff_master_move_post(req_t *r) { row_action(r, ACT_MOVE); }
 void page_staff_master_retire_post(req_t *r) { row_action(r, ACT_RETIRE); }
 void page_staff_master_restore_post(req_t *r) { row_action(r, ACT_RESTORE); }
 void page_staff_master_delete_post(req_t *r) { row_action(r, ACT_DELETE); }
+
+/* ---- /staff/masters/certification/:id/logo (multipart): a 認証制度 term's logo ---- */
+
+void
+page_staff_master_logo_post(req_t *r)
+{
+	master_vocab_t v;
+	master_term_t t;
+	master_result_t rc;
+	const form_field_t *file;
+	char err[512] = "";
+	int64_t mid = 0;
+	db_t *db;
+
+	if (!web_can(r, POLICY_UPDATE, POLICY_MASTER, 0) || (db = db_or_500(r)) == NULL || !vocab_or_404(r, db, &v) ||
+	    !term_or_404(r, db, &v, &t))
+		return;
+	if (strcmp(v.code, MASTER_LOGO_VOCAB) != 0) {
+		web_error(r, 404, NULL);
+		return;
+	}
+	file = form_get_field(&r->form, "logo");
+	if (http_form(r, "logo_delete") == NULL) {
+		if (file == NULL || file->filename == NULL || file->value_len == 0) {
+			term_page(r, db, &v, &t, NULL, NULL, "ロゴの画像ファイルを選んでください。");
+			return;
+		}
+		/* the image is stored first (its own transaction); the link to it and its audit entry together */
+		if (!media_store(db, file->value, file->value_len, file->filename, r->auth->account.id, jtime_now(), &mid, err,
+		    sizeof(err))) {
+			term_page(r, db, &v, &t, NULL, NULL, arena_strdup(&r->arena, err));
+			return;
+		}
+	}
+	rc = master_term_set_logo(db, &r->auth->account, v.code, t.id, mid, r->ip, jtime_now(), err, sizeof(err));
+	if (rc == MASTER_INVALID) {
+		term_page(r, db, &v, &t, NULL, NULL, arena_strdup(&r->arena, err));
+		return;
+	}
+	answer(r, db, &v, rc, err, mid > 0 ? "logo" : "logo_removed", t.id);
+}

@@ -129,6 +129,7 @@ static const route_t routes[] = {
 	{ M_POST, "/staff/masters/:vocab/:id/retire", ROLE_STAFF, page_staff_master_retire_post },
 	{ M_POST, "/staff/masters/:vocab/:id/restore", ROLE_STAFF, page_staff_master_restore_post },
 	{ M_POST, "/staff/masters/:vocab/:id/delete", ROLE_STAFF, page_staff_master_delete_post },
+	{ M_POST, "/staff/masters/:vocab/:id/logo", ROLE_STAFF, page_staff_master_logo_post },
 };
 
 static bool web_before(req_t *r, bool routed);

@@ -208,5 +208,6 @@ void page_staff_master_move_post(req_t *r);
 void page_staff_master_retire_post(req_t *r);
 void page_staff_master_restore_post(req_t *r);
 void page_staff_master_delete_post(req_t *r);
+void page_staff_master_logo_post(req_t *r);
 
 #endif

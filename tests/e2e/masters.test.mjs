@@ -23,7 +23,12 @@ describe('masters (issue 6 item 3; G52, G53)', () => {
     writeFileSync(jobs, 'title,company_name,description,occupation,employment,municipality,industry\n'
       + `${KEY}プログラマー,${KEY}情報,${KEY}のソフトウェア開発です。,02,seishain,10201,G\n`
       + `${KEY}営業,${KEY}情報,${KEY}の営業です。,07,seishain,10202,I\n`);
-    const r = cli(['import', '--data', srv.data, '--type', 'job', jobs]);
+    let r = cli(['import', '--data', srv.data, '--type', 'job', jobs]);
+    assert.equal(r.status, 0, r.stderr);
+    const companies = join(srv.data, 'companies.csv');
+    writeFileSync(companies, 'name,business,industry,municipality,address,certifications\n'
+      + `${KEY}ロゴ商事,事務用品の卸売,I,10201,前橋市大手町1-1-1,えるぼし\n`);
+    r = cli(['import', '--data', srv.data, '--type', 'company', companies]);
     assert.equal(r.status, 0, r.stderr);
     browser = await launchBrowser();
     admin = await signedIn('demo-pref');
@@ -219,6 +224,46 @@ describe('masters (issue 6 item 3; G52, G53)', () => {
     }
   });
 
+  it('認証制度 (optional part): a logo uploaded on the term is shown on company pages instead of the name', async () => {
+    await admin.goto(srv.url + '/staff/masters/certification');
+    await press(admin.getByRole('link', { name: act('編集', 'えるぼし') }));
+    // not an image: refused next to the field, nothing linked
+    await admin.getByLabel('ロゴの画像ファイル').setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: Buffer.from('not a picture') });
+    await press(admin.getByRole('button', { name: 'ロゴを保存する' }));
+    const input = admin.getByLabel('ロゴの画像ファイル');
+    assert.equal(await input.getAttribute('aria-invalid'), 'true');
+    assert.ok((await admin.locator('#logo-error').textContent()).length > 0);
+    await assertAccessible(admin, 'logo form with an error');
+    const jpeg = Buffer.from((await admin.evaluate(() => {
+      const c = document.createElement('canvas');
+      c.width = 400; c.height = 200;
+      const g = c.getContext('2d');
+      g.fillStyle = '#c0392b'; g.fillRect(0, 0, 400, 200);
+      g.fillStyle = '#ffffff'; g.fillRect(50, 50, 300, 100);
+      return c.toDataURL('image/jpeg', 0.9);
+    })).split(',')[1], 'base64');
+    await admin.getByLabel('ロゴの画像ファイル').setInputFiles({ name: 'eruboshi.jpg', mimeType: 'image/jpeg', buffer: jpeg });
+    await press(admin.getByRole('button', { name: 'ロゴを保存する' }));
+    assert.match(await admin.getByRole('status').textContent(), /ロゴを保存しました/);
+
+    await visitor.goto(srv.url + '/companies?q=' + encodeURIComponent(KEY + 'ロゴ商事'));
+    await visitor.getByRole('link', { name: new RegExp(KEY + 'ロゴ商事') }).first().click();
+    const logo = visitor.getByRole('img', { name: 'えるぼし' });
+    assert.ok(await logo.isVisible(), 'the logo with the name as its alt text');
+    await assertAccessible(visitor, 'company page with a certification logo');
+
+    // 外す: the name comes back
+    await admin.goto(srv.url + '/staff/masters/certification');
+    await press(admin.getByRole('link', { name: act('編集', 'えるぼし') }));
+    await assertAccessible(admin, 'logo form with the current logo');
+    await admin.getByLabel('ロゴを外す（名称を表示する）').check();
+    await press(admin.getByRole('button', { name: 'ロゴを保存する' }));
+    assert.match(await admin.getByRole('status').textContent(), /ロゴを外しました/);
+    await visitor.reload();
+    assert.equal(await visitor.getByRole('img', { name: 'えるぼし' }).count(), 0);
+    assert.match(await visitor.locator('main').textContent(), /えるぼし/);
+  });
+
   it('認証制度: a retired certification is not offered to a company, unless it already has it', async () => {
     const company = await signedIn('demo-company');
     await company.goto(srv.url + '/mypage/company');
@@ -267,6 +312,7 @@ describe('masters (issue 6 item 3; G52, G53)', () => {
       [href + '/retire', {}],
       [href + '/restore', {}],
       [href + '/delete', {}],
+      [href + '/logo', { logo_delete: '1' }],
     ];
     for (const [path, form] of posts) {
       const res = await editor.request.post(srv.url + path, { form: { csrf_token: csrf, ...form }, maxRedirects: 0 });

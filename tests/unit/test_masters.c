@@ -422,6 +422,38 @@ test_parent_change(void **state)
 	buf_free(&errors);
 }
 
+/* 認証制度 logos (the optional part): only that vocabulary, only a stored image, admins only, audited. */
+static void
+test_logo(void **state)
+{
+	db_t *db = *state;
+	account_t admin = staff(db, "m-admin", "pref", "admin"), editor = staff(db, "m-edit", "pref", "edit");
+	char err[512] = "";
+	int64_t cert = term_id(db, "certification", "kurumin"), media;
+	master_term_t t;
+
+	if (cert <= 0)
+		cert = num(db, "SELECT MIN(id) FROM terms WHERE vocab = ?", "certification", NULL);
+	assert_true(cert > 0);
+	assert_int_equal(db_exec(db, "INSERT INTO media (key, sha256, width, height, bytes_in, created_at) "
+	    "VALUES ('k1', x'00', 10, 10, 10, 0)"), DB_DONE);
+	media = num(db, "SELECT MAX(id) FROM media", NULL, NULL);
+	assert_int_equal(master_term_set_logo(db, &editor, "certification", cert, media, "", T0, err, sizeof(err)),
+	    MASTER_DENIED);
+	assert_int_equal(master_term_set_logo(db, &admin, "industry", term_id(db, "industry", "E"), media, "", T0, err,
+	    sizeof(err)), MASTER_NOT_FOUND);
+	assert_int_equal(master_term_set_logo(db, &admin, "certification", cert, media + 100, "", T0, err, sizeof(err)),
+	    MASTER_INVALID);
+	assert_int_equal(master_term_set_logo(db, &admin, "certification", cert, media, "", T0, err, sizeof(err)),
+	    MASTER_OK);
+	assert_true(master_term_get(db, "certification", cert, &t));
+	assert_int_equal(t.logo_media_id, media);
+	assert_int_equal(master_term_set_logo(db, &admin, "certification", cert, 0, "", T0, err, sizeof(err)), MASTER_OK);
+	assert_true(master_term_get(db, "certification", cert, &t));
+	assert_int_equal(t.logo_media_id, 0);
+	assert_int_equal(audits(db, "master.term_logo"), 2);
+}
+
 int
 main(void)
 {
@@ -432,6 +464,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_delete, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_schema_reimport, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_parent_change, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_logo, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("masters", tests, NULL, NULL);

@@ -4,6 +4,9 @@
 -- appends to search_log (003), so the public pages see a change at once.
 ALTER TABLE terms ADD COLUMN retired_at INTEGER;
 
+-- An uploaded logo of a 認証制度 term (media.h), shown on company pages instead of the name; NULL = none.
+ALTER TABLE terms ADD COLUMN logo_media_id INTEGER REFERENCES media (id);
+
 -- The vocabulary whose terms are this one's parents (市町村 → 地域), written by `migrate` from
 -- schema.json, so the screen can offer the parent choices without the schema file. NULL = flat.
 ALTER TABLE vocabularies ADD COLUMN parent_vocab TEXT;
