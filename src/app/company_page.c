@@ -268,17 +268,25 @@ form_fields(req_t *r, db_t *db, const schema_type_t *t, const form_state_t *fs)
 			break;
 		case F_TERMS: {
 			tv_t *opts = tv_list(A);
-			db_stmt_t *st = db_prepare(db, "SELECT code, name FROM terms WHERE vocab = ? ORDER BY sort, code");
+			db_stmt_t *st = db_prepare(db, "SELECT code, name, retired_at IS NOT NULL FROM terms WHERE vocab = ? "
+			    "ORDER BY sort, code");
 			int k = 0;
 			tv_set_bool(A, m, "k_checks", true);
 			if (st != NULL) {
 				db_bind_str(st, 1, f->vocab);
 				while (db_step(st) == DB_ROW) {
-					tv_t *o = tv_map(A);
+					tv_t *o;
+					bool checked = term_checked(v, db_col_text(st, 0), db_col_text(st, 1));
+					bool retired = db_col_i64(st, 2) != 0;
+					/* a retired term is offered only where it is already chosen, so it can stay or be unticked */
+					if (retired && !checked)
+						continue;
+					o = tv_map(A);
 					tv_set_str(A, o, "value", arena_strdup(A, db_col_text(st, 0)));
-					tv_set_str(A, o, "label", arena_strdup(A, db_col_text(st, 1)));
+					tv_set_str(A, o, "label", retired ? arena_printf(A, "%s（廃止）", db_col_text(st, 1)) :
+					    arena_strdup(A, db_col_text(st, 1)));
 					tv_set_str(A, o, "oid", arena_printf(A, "%s-%d", id, ++k));
-					tv_set_bool(A, o, "checked", term_checked(v, db_col_text(st, 0), db_col_text(st, 1)));
+					tv_set_bool(A, o, "checked", checked);
 					tv_push(A, opts, o);
 				}
 				db_done(st);
@@ -582,6 +590,7 @@ page_company_edit_post(req_t *r)
 		entity_ready_t e;
 		memset(&d, 0, sizeof(d));
 		d.type = t;
+		d.entity_id = id;
 		for (i = 0; i < t->nfields; i++)
 			d.values[i] = fs.values.v[i];
 		if (entity_validate(db, &d, &e, &errors))

@@ -172,6 +172,39 @@ names_joined(req_t *r, db_t *db, int64_t id, const char *vcode)
 	return v;
 }
 
+/* The terms of one vocabulary an entity has when at least one of them has a logo (マスタ管理, 認証制度):
+ * each with its picture (alt = its name) or, without one, its name; NULL when none has a logo. */
+static tv_t *
+term_logos(req_t *r, db_t *db, int64_t id, const char *vcode)
+{
+	arena_t *A = &r->arena;
+	db_stmt_t *st = db_prepare(db, "SELECT t.name, COALESCE(t.logo_media_id, 0) FROM entity_terms et "
+	    "JOIN terms t ON t.id = et.term_id WHERE et.entity_id = ? AND t.vocab = ? ORDER BY t.sort, t.code");
+	tv_t *list = tv_list(A);
+	bool any = false;
+
+	if (st == NULL)
+		return NULL;
+	db_bind_i64(st, 1, id);
+	db_bind_str(st, 2, vcode);
+	while (db_step(st) == DB_ROW) {
+		tv_t *m = tv_map(A), *pic = NULL;
+		const char *name = arena_strdup(A, db_col_text(st, 0));
+		if (db_col_i64(st, 1) > 0)
+			pic = web_picture(r, db, arena_printf(A, "%lld", (long long)db_col_i64(st, 1)), name, "6rem");
+		tv_set_str(A, m, "name", name);
+		if (pic != NULL) {
+			tv_set(A, m, "pic", pic);
+			any = true;
+		} else {
+			tv_set_bool(A, m, "pic", false);
+		}
+		tv_push(A, list, m);
+	}
+	db_done(st);
+	return any ? list : NULL;
+}
+
 static tv_t *
 term_names(req_t *r, db_t *db, int64_t id, const char *vcode)
 {
@@ -811,6 +844,8 @@ detail_page(req_t *r, const listing_t *l)
 			if (json_array_size(jv) == 0)
 				continue;
 			tv_set(A, pair, "links", links);
+		} else if (f->type == F_TERMS && (v = term_logos(r, db, row.id, f->vocab)) != NULL) {
+			tv_set(A, pair, "logos", v);
 		} else {
 			v = field_value(r, db, row.id, f, row.fields);
 			if (v == NULL)

@@ -56,9 +56,10 @@ site_of(req_t *r, const char *link_path)
 	return s;
 }
 
-/* The options of a select: the terms of vocab in their order. */
+/* The options of a select: the active terms of vocab in their order, and a retired one only when it is
+ * the stored value (prev) of the profile being edited (issue 6 item 3). */
 static tv_t *
-options(req_t *r, db_t *db, const char *vocab, const char *selected)
+options(req_t *r, db_t *db, const char *vocab, const char *selected, const char *prev)
 {
 	arena_t *A = &r->arena;
 	tv_t *list = tv_list(A), *o = tv_map(A);
@@ -68,14 +69,17 @@ options(req_t *r, db_t *db, const char *vocab, const char *selected)
 	tv_set_str(A, o, "label", "選んでください");
 	tv_set_bool(A, o, "selected", selected == NULL || selected[0] == '\0');
 	tv_push(A, list, o);
-	st = db ? db_prepare(db, "SELECT code, name FROM terms WHERE vocab = ? ORDER BY sort, id") : NULL;
+	st = db ? db_prepare(db, "SELECT code, name, retired_at IS NOT NULL FROM terms WHERE vocab = ? "
+	    "AND (retired_at IS NULL OR code = ?) ORDER BY sort, id") : NULL;
 	if (st == NULL)
 		return list;
 	db_bind_str(st, 1, vocab);
+	db_bind_str(st, 2, prev != NULL ? prev : "");
 	while (db_step(st) == DB_ROW) {
 		o = tv_map(A);
 		tv_set_str(A, o, "value", db_col_text(st, 0));
-		tv_set_str(A, o, "label", db_col_text(st, 1));
+		tv_set_str(A, o, "label", db_col_i64(st, 2) ? arena_printf(A, "%s（廃止）", db_col_text(st, 1)) :
+		    db_col_text(st, 1));
 		tv_set_bool(A, o, "selected", selected != NULL && strcmp(selected, db_col_text(st, 0)) == 0);
 		tv_push(A, list, o);
 	}
@@ -122,7 +126,7 @@ fields_ctx(req_t *r, db_t *db, const member_form_t *f)
 			buf_printf(&desc, "%sf-%s-hint", desc.len ? " " : "", d->name);
 		tv_set_str(A, m, "describedby", desc.data && !desc.oom ? desc.data : "");
 		buf_free(&desc);
-		tv_set(A, m, "options", sel ? options(r, db, d->vocab, v) : tv_list(A));
+		tv_set(A, m, "options", sel ? options(r, db, d->vocab, v, f->prev[i]) : tv_list(A));
 		tv_push(A, list, m);
 	}
 	return list;
@@ -555,7 +559,7 @@ page_profile(req_t *r)
 void
 page_profile_post(req_t *r)
 {
-	member_form_t f;
+	member_form_t f, stored;
 	db_t *db = db_thread();
 	struct auth_ctx *a = r->auth;
 
@@ -565,6 +569,9 @@ page_profile_post(req_t *r)
 		web_error(r, 500, NULL);
 		return;
 	}
+	/* what is stored: a retired term may stay where it already is (issue 6 item 3) */
+	if (member_seeker_load(db, a->account.id, &stored, &r->arena))
+		memcpy(f.prev, stored.prev, sizeof(f.prev));
 	if (!member_form_check(db, &f, jtime_now())) {
 		form_page(r, &profile_text, &f, MSG_FIX, NULL);
 		return;

@@ -121,6 +121,17 @@ static const route_t routes[] = {
 	{ M_GET, "/staff/audit.csv", ROLE_STAFF, page_staff_audit_csv },
 	/* job sheet (jobsheet.c; issue 7 item 2) */
 	{ M_GET, "/staff/jobs/:id/sheet", ROLE_STAFF, page_staff_job_sheet },
+	/* マスタ管理 (master_pages.c; issue 6 item 3): the handlers ask web_can(POLICY_MASTER) */
+	{ M_GET, "/staff/masters", ROLE_STAFF, page_staff_masters },
+	{ M_GET, "/staff/masters/:vocab", ROLE_STAFF, page_staff_master },
+	{ M_POST, "/staff/masters/:vocab", ROLE_STAFF, page_staff_master_add_post },
+	{ M_GET, "/staff/masters/:vocab/:id", ROLE_STAFF, page_staff_master_term },
+	{ M_POST, "/staff/masters/:vocab/:id", ROLE_STAFF, page_staff_master_term_post },
+	{ M_POST, "/staff/masters/:vocab/:id/move", ROLE_STAFF, page_staff_master_move_post },
+	{ M_POST, "/staff/masters/:vocab/:id/retire", ROLE_STAFF, page_staff_master_retire_post },
+	{ M_POST, "/staff/masters/:vocab/:id/restore", ROLE_STAFF, page_staff_master_restore_post },
+	{ M_POST, "/staff/masters/:vocab/:id/delete", ROLE_STAFF, page_staff_master_delete_post },
+	{ M_POST, "/staff/masters/:vocab/:id/logo", ROLE_STAFF, page_staff_master_logo_post },
 };
 
 static bool web_before(req_t *r, bool routed);

@@ -207,5 +207,16 @@ struct schema;
 struct schema_field;
 const struct schema *listing_schema(void);
 tv_t *listing_field_text(req_t *r, struct db *db, int64_t id, const struct schema_field *f, struct json_t *fields);
+/* マスタ管理 (master_pages.c, app/master.h; issue 6 item 3, G52, G53): staff view, administrators write */
+void page_staff_masters(req_t *r);
+void page_staff_master(req_t *r);
+void page_staff_master_add_post(req_t *r);
+void page_staff_master_term(req_t *r);
+void page_staff_master_term_post(req_t *r);
+void page_staff_master_move_post(req_t *r);
+void page_staff_master_retire_post(req_t *r);
+void page_staff_master_restore_post(req_t *r);
+void page_staff_master_delete_post(req_t *r);
+void page_staff_master_logo_post(req_t *r);
 
 #endif

@@ -461,14 +461,17 @@ company_apply(db_t *db, int64_t entity_id, const entity_ready_t *e, int64_t now)
 	return true;
 }
 
+/* entity_id: the company record re-saved, so a retired term it already has may stay (issue 6 item 3). */
 static bool
-validate(db_t *db, const schema_type_t *t, const company_values_t *v, entity_ready_t *out, buf_t *errors)
+validate(db_t *db, const schema_type_t *t, int64_t entity_id, const company_values_t *v, entity_ready_t *out,
+    buf_t *errors)
 {
 	entity_draft_t d;
 	int i;
 
 	memset(&d, 0, sizeof(d));
 	d.type = t;
+	d.entity_id = entity_id;
 	for (i = 0; i < t->nfields; i++)
 		d.values[i] = v->v[i];
 	return entity_validate(db, &d, out, errors);
@@ -496,7 +499,7 @@ company_submit(db_t *db, const schema_type_t *t, int64_t entity_id, int64_t acco
 
 	*live = false;
 	*revision_id = 0;
-	if (!validate(db, t, values, &ready, errors))
+	if (!validate(db, t, entity_id, values, &ready, errors))
 		return false;
 	if (!company_state_get(db, entity_id, &cs) || (json = company_values_to_json(t, values, true)) == NULL) {
 		entity_ready_free(&ready);
@@ -646,7 +649,7 @@ company_approve(db_t *db, const schema_type_t *t, int64_t revision_id, int64_t s
 		company_values_free(&v);
 		return false;
 	}
-	if (!validate(db, t, &v, &ready, &errors)) {
+	if (!validate(db, t, entity_id, &v, &ready, &errors)) {
 		/* e.g. a term removed from its vocabulary since */
 		str_errf(err, errlen, "申請の内容に問題があるため承認できません：%s", errors.data ? errors.data : "");
 		company_values_free(&v);

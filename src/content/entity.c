@@ -54,6 +54,7 @@ json_str(buf_t *j, const char *v, size_t n)
 
 typedef struct term_row {
 	int64_t id, parent;
+	bool    retired;    /* 016_masters.sql: kept on old records, refused for new values */
 	char   *key_code;   /* vocab '\0' code */
 	size_t  code_len;
 	char   *key_name;   /* vocab '\0' name */
@@ -108,7 +109,7 @@ table_put(uint32_t *table, uint32_t mask, const term_row_t *rows, size_t i, bool
 entity_terms_t *
 entity_terms_load(db_t *db)
 {
-	db_stmt_t *st = db_prepare(db, "SELECT id, COALESCE(parent_id, 0), vocab, code, name FROM terms ORDER BY id");
+	db_stmt_t *st = db_prepare(db, "SELECT id, COALESCE(parent_id, 0), vocab, code, name, retired_at IS NOT NULL FROM terms ORDER BY id");
 	entity_terms_t *t = calloc(1, sizeof(*t));
 	size_t cap = 0, i, size = 64;
 	int rc = DB_ERR;
@@ -130,6 +131,7 @@ entity_terms_load(db_t *db)
 		r = &t->rows[t->n];
 		r->id = db_col_i64(st, 0);
 		r->parent = db_col_i64(st, 1);
+		r->retired = db_col_i64(st, 5) != 0;
 		r->key_code = make_key(db_col_text(st, 2), db_col_text(st, 3), db_col_len(st, 3), &r->code_len);
 		r->key_name = make_key(db_col_text(st, 2), db_col_text(st, 4), db_col_len(st, 4), &r->name_len);
 		t->n++;
@@ -216,12 +218,14 @@ cache_parent(const entity_terms_t *t, int64_t id)
 	return 0;
 }
 
-/* Looks a term up by code or by name within a vocabulary (the code wins). */
+/* Looks a term up by code or by name within a vocabulary (the code wins); *retired tells whether it was
+ * retired on the screen マスタ管理. */
 static int64_t
-term_lookup(db_t *db, const entity_terms_t *tc, const char *vocab, const char *v, size_t n, int64_t *parent)
+term_lookup(db_t *db, const entity_terms_t *tc, const char *vocab, const char *v, size_t n, int64_t *parent,
+    bool *retired)
 {
-	db_stmt_t *st = db_prepare(db, "SELECT id, COALESCE(parent_id, 0) FROM terms WHERE vocab = ? AND (code = ? OR name = ?) "
-	    "ORDER BY code = ? DESC LIMIT 1");
+	db_stmt_t *st = db_prepare(db, "SELECT id, COALESCE(parent_id, 0), retired_at IS NOT NULL FROM terms "
+	    "WHERE vocab = ? AND (code = ? OR name = ?) ORDER BY code = ? DESC LIMIT 1");
 	int64_t id = 0;
 
 	if (tc != NULL) {
@@ -231,6 +235,7 @@ term_lookup(db_t *db, const entity_terms_t *tc, const char *vocab, const char *v
 		if (r == NULL)
 			return 0;
 		*parent = r->parent;
+		*retired = r->retired;
 		return r->id;
 	}
 	if (st == NULL)
@@ -242,6 +247,7 @@ term_lookup(db_t *db, const entity_terms_t *tc, const char *vocab, const char *v
 	if (db_step(st) == DB_ROW) {
 		id = db_col_i64(st, 0);
 		*parent = db_col_i64(st, 1);
+		*retired = db_col_i64(st, 2) != 0;
 	}
 	db_done(st);
 	return id;
@@ -263,6 +269,22 @@ term_parent(db_t *db, const entity_terms_t *tc, int64_t id)
 		p = db_col_i64(st, 0);
 	db_done(st);
 	return p;
+}
+
+/* Does the record being re-saved link the term already? (A retired term may stay where it was.) */
+static bool
+entity_has_term(db_t *db, int64_t entity_id, int64_t term_id)
+{
+	db_stmt_t *st;
+	bool found;
+
+	if (db == NULL || entity_id <= 0 || (st = db_prepare(db, "SELECT 1 FROM entity_terms WHERE entity_id = ? AND term_id = ?")) == NULL)
+		return false;
+	db_bind_i64(st, 1, entity_id);
+	db_bind_i64(st, 2, term_id);
+	found = db_step(st) == DB_ROW;
+	db_done(st);
+	return found;
 }
 
 static bool
@@ -292,6 +314,7 @@ parse_terms(db_t *db, const entity_terms_t *tc, const schema_field_t *f, const c
 		const char *end = p;
 		size_t n;
 		int64_t id, parent = 0, depth;
+		bool retired = false;
 		while (*end != '\0' && *end != '|' && strncmp(end, "、", 3) != 0)
 			end++;
 		n = (size_t)(end - p);
@@ -303,9 +326,15 @@ parse_terms(db_t *db, const entity_terms_t *tc, const schema_field_t *f, const c
 				add_error(errors, f, "に指定できる値が多すぎます。");
 				return false;
 			}
-			id = term_lookup(db, tc, f->vocab, p, n, &parent);
+			id = term_lookup(db, tc, f->vocab, p, n, &parent, &retired);
 			if (id <= 0) {
 				snprintf(msg, sizeof(msg), "に「%.*s」という選択肢はありません。", (int)(n > 120 ? 120 : n), p);
+				add_error(errors, f, msg);
+				ok = false;
+			} else if (retired && !entity_has_term(db, e->entity_id, id)) {
+				/* retired: kept on a record that had it, never chosen anew (issue 6 item 3) */
+				snprintf(msg, sizeof(msg), "の「%.*s」は廃止されたため、新たに選ぶことはできません。",
+				    (int)(n > 120 ? 120 : n), p);
 				add_error(errors, f, msg);
 				ok = false;
 			} else {
@@ -617,6 +646,7 @@ entity_validate_with(db_t *db, const entity_terms_t *tc, const entity_draft_t *d
 
 	memset(out, 0, sizeof(*out));
 	out->type = t;
+	out->entity_id = d->entity_id;
 	buf_init(&out->body);
 	str_copy(out->status, sizeof(out->status), d->status && d->status[0] ? d->status : "published");
 	if (strcmp(out->status, "draft") && strcmp(out->status, "pending") && strcmp(out->status, "published") &&

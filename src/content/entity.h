@@ -40,6 +40,8 @@ typedef struct entity_draft {
 	const char          *listing_start;  /* YYYY-MM-DD (JST), or NULL */
 	const char          *listing_end;    /* YYYY-MM-DD (JST; the listing ends at the end of that day), or NULL */
 	const char          *department;     /* department code, or NULL */
+	int64_t              entity_id;      /* the record re-saved (0: a new one): a retired term it already
+	                                      * links is kept; anywhere else a retired term is refused */
 } entity_draft_t;
 
 /* Validated and resolved, ready to write. Owns its memory (entity_ready_free). */
@@ -55,6 +57,7 @@ typedef struct entity_ready {
 	int64_t  listing_end;
 	int64_t  deadline;
 	int64_t  department_id;
+	int64_t  entity_id;      /* from the draft */
 } entity_ready_t;
 
 /* Checks every field; on failure appends one Japanese message per problem ("「給与」は200文字以内で…")

@@ -327,12 +327,26 @@ schema_field_index(const schema_type_t *t, const char *name)
 /* --- terms --- */
 
 static bool
-upsert_term(db_t *db, const char *vocab, const char *code, const char *name, const char *parent_vocab,
-    const char *parent_name, int sort, char *err, size_t errlen)
+add_term(db_t *db, const char *vocab, const char *code, const char *name, const char *parent_vocab,
+    const char *parent_name, char *err, size_t errlen)
 {
 	db_stmt_t *st;
 	int64_t parent = 0;
+	bool exists;
 
+	/* an existing term is not looked at again (its parent may have been renamed on the screen), and one
+	 * deleted on the screen is not brought back */
+	if ((st = db_prepare(db, "SELECT 1 FROM terms WHERE vocab = ? AND code = ? "
+	    "UNION ALL SELECT 1 FROM terms_deleted WHERE vocab = ? AND code = ?")) == NULL)
+		return false;
+	db_bind_str(st, 1, vocab);
+	db_bind_str(st, 2, code);
+	db_bind_str(st, 3, vocab);
+	db_bind_str(st, 4, code);
+	exists = db_step(st) == DB_ROW;
+	db_done(st);
+	if (exists)
+		return true;
 	if (parent_vocab != NULL && parent_name != NULL && parent_name[0] != '\0') {
 		st = db_prepare(db, "SELECT id FROM terms WHERE vocab = ? AND (name = ? OR code = ?)");
 		if (st == NULL)
@@ -348,8 +362,11 @@ upsert_term(db_t *db, const char *vocab, const char *code, const char *name, con
 			return false;
 		}
 	}
-	st = db_prepare(db, "INSERT INTO terms (vocab, code, name, parent_id, sort) VALUES (?, ?, ?, ?, ?) "
-	    "ON CONFLICT (vocab, code) DO UPDATE SET name = excluded.name, parent_id = excluded.parent_id, sort = excluded.sort");
+	/* Decision (issue 6 item 3): an existing term is left as the screen マスタ管理 made it (name, parent,
+	 * order, retirement); only a term the database lacks is added, after the vocabulary's last one (in a
+	 * fresh database that is the file's order). */
+	st = db_prepare(db, "INSERT INTO terms (vocab, code, name, parent_id, sort) "
+	    "VALUES (?, ?, ?, ?, (SELECT COALESCE(MAX(sort), 0) + 1 FROM terms WHERE vocab = ?))");
 	if (st == NULL)
 		return false;
 	db_bind_str(st, 1, vocab);
@@ -359,7 +376,7 @@ upsert_term(db_t *db, const char *vocab, const char *code, const char *name, con
 		db_bind_i64(st, 4, parent);
 	else
 		db_bind_null(st, 4);
-	db_bind_i64(st, 5, sort);
+	db_bind_str(st, 5, vocab);
 	if (db_run(st) != DB_DONE) {
 		str_errf(err, errlen, "vocabulary %s, term %s: cannot be saved", vocab, code);
 		return false;
@@ -389,7 +406,7 @@ sync_csv(db_t *db, const char *vocab, json_t *src, const char *root, char *err, 
 	char *data;
 	size_t len;
 	csv_reader_t r;
-	int icode, iname, iparent = -1, rc, sort = 0, dfd;
+	int icode, iname, iparent = -1, rc, dfd;
 	bool ok = true;
 
 	if (file == NULL || ccode == NULL || cname == NULL || strstr(file, "..") != NULL || file[0] == '/') {
@@ -417,8 +434,8 @@ sync_csv(db_t *db, const char *vocab, json_t *src, const char *root, char *err, 
 			ok = false;
 			break;
 		}
-		ok = upsert_term(db, vocab, r.fields[icode], r.fields[iname], pvocab,
-		    iparent >= 0 ? r.fields[iparent] : NULL, ++sort, err, errlen);
+		ok = add_term(db, vocab, r.fields[icode], r.fields[iname], pvocab,
+		    iparent >= 0 ? r.fields[iparent] : NULL, err, errlen);
 	}
 	csv_reader_free(&r);
 	free(data);
@@ -442,13 +459,23 @@ schema_sync_terms(const schema_t *s, db_t *db, const char *root, char *err, size
 		json_t *terms = json_object_get(jv, "terms"), *jterm, *csv = json_object_get(jv, "csv");
 		size_t i;
 
-		st = db_prepare(db, "INSERT INTO vocabularies (code, name, facet) VALUES (?, ?, ?) "
-		    "ON CONFLICT (code) DO UPDATE SET name = excluded.name, facet = excluded.facet");
+		const char *parent_vocab = json_string_value(json_object_get(jv, "parent_vocab"));
+
+		if (parent_vocab == NULL && csv != NULL)
+			parent_vocab = json_string_value(json_object_get(csv, "parent_vocab"));
+		st = db_prepare(db, "INSERT INTO vocabularies (code, name, facet, parent_vocab) VALUES (?, ?, ?, ?) "
+		    "ON CONFLICT (code) DO UPDATE SET name = excluded.name, facet = excluded.facet, "
+		    "parent_vocab = excluded.parent_vocab WHERE name IS NOT excluded.name OR facet IS NOT excluded.facet "
+		    "OR parent_vocab IS NOT excluded.parent_vocab");
 		if (st == NULL)
 			goto fail;
 		db_bind_str(st, 1, v->code);
 		db_bind_str(st, 2, v->name);
 		db_bind_i64(st, 3, v->facet);
+		if (parent_vocab != NULL)
+			db_bind_str(st, 4, parent_vocab);
+		else
+			db_bind_null(st, 4);
 		if (db_run(st) != DB_DONE)
 			goto fail;
 		json_array_foreach(terms, i, jterm) {
@@ -460,7 +487,7 @@ schema_sync_terms(const schema_t *s, db_t *db, const char *root, char *err, size
 				str_errf(err, errlen, "vocabulary %s: a term lacks code or name", key);
 				goto fail;
 			}
-			if (!upsert_term(db, key, code, name, pv, parent, (int)i + 1, err, errlen))
+			if (!add_term(db, key, code, name, pv, parent, err, errlen))
 				goto fail;
 		}
 		if (csv != NULL && !sync_csv(db, key, csv, root, err, errlen))

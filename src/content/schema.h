@@ -85,8 +85,10 @@ void                  schema_free(schema_t *s);
 const schema_type_t  *schema_type(const schema_t *s, const char *name);
 const schema_vocab_t *schema_vocab(const schema_t *s, const char *code);
 int                   schema_field_index(const schema_type_t *t, const char *name);
-/* Creates or updates the vocabularies and their terms in the database (idempotent; terms no longer
- * listed are kept, since entities may use them). CSV sources are read under root. */
+/* Creates or updates the vocabularies and adds the terms the database does not have yet (idempotent).
+ * Once a term exists the screen マスタ管理 (/staff/masters) is its authority: its name, parent, order and
+ * retirement are never overwritten from the file, and terms no longer listed are kept (records may use
+ * them). A new term goes after the vocabulary's last one. CSV sources are read under root. */
 bool                  schema_sync_terms(const schema_t *s, db_t *db, const char *root, char *err, size_t errlen);
 const char           *schema_field_type_name(field_type_t t);
 

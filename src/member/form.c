@@ -218,6 +218,22 @@ member_term_name(db_t *db, const char *vocab, const char *code, char *out, size_
 	return found;
 }
 
+bool
+member_term_choosable(db_t *db, const char *vocab, const char *code, const char *prev)
+{
+	db_stmt_t *st = db_prepare(db, "SELECT retired_at IS NOT NULL FROM terms WHERE vocab = ? AND code = ?");
+	bool ok = false;
+
+	if (st == NULL)
+		return false;
+	db_bind_str(st, 1, vocab);
+	db_bind_str(st, 2, code);
+	if (db_step(st) == DB_ROW)
+		ok = db_col_i64(st, 0) == 0 || (prev != NULL && strcmp(prev, code) == 0);
+	db_done(st);
+	return ok;
+}
+
 static void
 seterr(member_form_t *f, int i, const char *what)
 {
@@ -292,7 +308,7 @@ member_form_check(db_t *db, member_form_t *f, int64_t now)
 			seterr(f, i, "の形式が正しくありません（例：taro@example.jp）。");
 			break;
 		case MF_TERM:
-			if (db == NULL || member_term_name(db, d->vocab, v, NULL, 0))
+			if (db == NULL || member_term_choosable(db, d->vocab, v, f->prev[i]))
 				continue;
 			seterr(f, i, "は一覧から選んでください。");
 			break;

@@ -75,6 +75,8 @@ typedef struct member_form {
 	const member_field_t  *defs;
 	int                    n;
 	const char            *values[MEMBER_FIELDS_MAX];
+	const char            *prev[MEMBER_FIELDS_MAX];  /* the stored values of a re-saved profile (NULL: none):
+	                                                  * a retired term equal to its stored value may stay */
 	char                   errors[MEMBER_FIELDS_MAX][MEMBER_ERR_MAX];
 } member_form_t;
 
@@ -89,8 +91,11 @@ bool        member_form_check(db_t *db, member_form_t *f, int64_t now);
 char       *member_form_json(const member_form_t *f);
 /* Fills f's values from a JSON object, copied into A; false when json is not an object. */
 bool        member_form_from_json(member_form_t *f, const char *json, arena_t *A);
-/* A term's name for code (into out), e.g. the vocabulary "target"; false when unknown. */
+/* A term's name for code (into out), e.g. the vocabulary "target"; false when unknown. Retired terms
+ * (マスタ管理) are found too: they still name what old records hold. */
 bool        member_term_name(db_t *db, const char *vocab, const char *code, char *out, size_t outlen);
+/* May code be chosen now? Active terms, and a retired one only when it equals prev (the stored value). */
+bool        member_term_choosable(db_t *db, const char *vocab, const char *code, const char *prev);
 
 /* A new random token (MEMBER_TOKEN_LEN characters) and its hash. */
 void        member_token_new(char out[MEMBER_TOKEN_LEN + 1], unsigned char hash[32]);

@@ -28,7 +28,7 @@ member_seeker_load(db_t *db, int64_t account_id, member_form_t *f, arena_t *A)
 		for (i = 0; i < NCOLS; i++) {
 			int k = member_form_index(f, cols[i]);
 			if (k >= 0)
-				f->values[k] = arena_strdup(A, db_col_text(st, (int)i));
+				f->values[k] = f->prev[k] = arena_strdup(A, db_col_text(st, (int)i));
 		}
 		if (db_col_i64(st, (int)NCOLS) != 0)
 			f->values[member_form_index(f, "mail_ok")] = "1";

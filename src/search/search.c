@@ -79,7 +79,8 @@ read_state(db_t *db, state_t *s)
 static bool
 load_terms(sx_index_t *ix, db_t *db)
 {
-	db_stmt_t *st = db_prepare(db, "SELECT t.id, t.vocab, t.code, t.name, v.facet FROM terms t "
+	/* a retired term (016_masters.sql) keeps its name on the records that have it, but is no facet choice */
+	db_stmt_t *st = db_prepare(db, "SELECT t.id, t.vocab, t.code, t.name, v.facet AND t.retired_at IS NULL FROM terms t "
 	    "JOIN vocabularies v ON v.code = t.vocab ORDER BY t.vocab, t.sort, t.code");
 	int rc;
 
