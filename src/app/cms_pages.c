@@ -17,6 +17,7 @@
 #include "core/log.h"
 #include "core/str.h"
 #include "db/db.h"
+#include "http/static.h"
 #include "media/media.h"
 #include "view/markdown.h"
 
@@ -619,6 +620,8 @@ edit_form(req_t *r, db_t *db, const schema_type_t *t, const cms_record_t *rec, c
 		tv_set_str(A, ctx, "error", arena_printf(A, "入力内容に%d件の問題があります。各項目のメッセージを確認してください。", nerrors));
 	if (fs->preview)
 		tv_set_bool(A, ctx, "previewing", true);
+	/* the media library's image picker takes the 画像 buttons when it is installed (static/js/media-picker.js) */
+	tv_set_bool(A, ctx, "media_picker", static_has("/static/js/media-picker.js"));
 	if (done_message(http_query(r, "done")) != NULL && nerrors == 0)
 		tv_set_str(A, ctx, "done", done_message(http_query(r, "done")));
 	r->no_store = true;

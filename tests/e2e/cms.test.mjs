@@ -56,6 +56,7 @@ describe('staff content editor (issue 6 item 5)', () => {
     const page = await as('demo-shushoku');
     await page.goto(srv.url + '/staff');
     await page.getByRole('link', { name: /記事・ページの編集/ }).click();
+    await assertAccessible(page, 'content types');
     await page.getByRole('link', { name: '新着情報' }).click();
     await assertAccessible(page, 'news list');
     await page.getByRole('link', { name: '新着情報を新しく作る' }).click();
@@ -130,6 +131,14 @@ describe('staff content editor (issue 6 item 5)', () => {
     await page.getByRole('link', { name: '変更履歴' }).click();
     assert.equal(await page.getByRole('row').count(), count + 1);
     await assert.doesNotReject(page.getByText(/から復元/).first().waitFor());
+    // every step is in the audit log with its Japanese label (SEC07)
+    const admin = await as('demo-pref');
+    await admin.goto(srv.url + '/staff/audit');
+    for (const code of ['content.create', 'content.publish', 'content.update', 'content.restore']) {
+      await assert.doesNotReject(admin.locator('td', { hasText: code }).first().waitFor(), code);
+    }
+    await assert.doesNotReject(admin.getByRole('cell', { name: /記事の版の復元/ }).first().waitFor());
+    await admin.context().close();
     await anon.context().close();
     await seeker.context().close();
     await page.context().close();
