@@ -22,6 +22,7 @@
 #include "view/markdown.h"
 
 #include <inttypes.h>
+#include <jansson.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -171,7 +172,21 @@ public_url(arena_t *A, const char *type, int64_t id, const char *fields)
 	for (i = 0; i < sizeof(bases) / sizeof(bases[0]); i++)
 		if (strcmp(bases[i].type, type) == 0)
 			return arena_printf(A, "%s/%" PRId64, bases[i].base, id);
-	(void)fields;
+	if (strcmp(type, "page") == 0) {
+		/* a fixed page lives at /pages/<slug> */
+		json_t *j = json_loads(fields, 0, NULL), *slug = json_object_get(j, "slug");
+		const char *url = NULL;
+		if (json_is_string(slug) && json_string_length(slug) > 0) {
+			buf_t b = BUF_INIT;
+			buf_puts(&b, "/pages/");
+			buf_append_urlenc(&b, json_string_value(slug), json_string_length(slug));
+			if (!b.oom)
+				url = arena_strdup(A, b.data);
+			buf_free(&b);
+		}
+		json_decref(j);
+		return url;
+	}
 	return NULL;
 }
 

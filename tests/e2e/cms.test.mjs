@@ -211,6 +211,29 @@ describe('staff content editor (issue 6 item 5)', () => {
     await page.context().close();
   });
 
+  it('G05: a draft is deleted after a confirmation; a published item cannot be deleted', async () => {
+    const page = await as('demo-pref');
+    const title = '削除するテスト記事';
+    const id = await newsDraft(page, title, '消します。');
+    await page.getByRole('link', { name: '削除' }).click();
+    await assert.doesNotReject(page.getByRole('heading', { name: '削除の確認' }).waitFor());
+    await assertAccessible(page, 'delete confirmation');
+    await page.getByRole('button', { name: '削除する' }).click();
+    await page.waitForURL(/\/staff\/content\/news\?done=deleted$/);
+    await assert.doesNotReject(page.getByText('削除しました。').waitFor());
+    assert.equal((await page.request.get(`${srv.url}/staff/content/news/${id}`)).status(), 404);
+    // published: no delete link, and a direct POST is refused with the record kept
+    const kept = await newsDraft(page, '消せない記事', '公開中です。');
+    await page.getByRole('button', { name: '公開', exact: true }).click();
+    await page.waitForURL(/done=published/);
+    assert.equal(await page.getByRole('link', { name: '削除' }).count(), 0);
+    const token = await page.locator('input[name="csrf_token"]').first().getAttribute('value');
+    const res = await page.request.post(`${srv.url}/staff/content/news/${kept}/delete`, { form: { csrf_token: token }, maxRedirects: 0 });
+    assert.equal(res.status(), 409);
+    assert.equal((await page.request.get(`${srv.url}/news/${kept}`)).status(), 200);
+    await page.context().close();
+  });
+
   it('G62: an employment-support editor cannot change a company-support record, by the form or directly', async () => {
     const kigyo = await as('demo-kigyo');
     await kigyo.goto(srv.url + '/staff/content/company?status=published');
