@@ -71,6 +71,14 @@ static const struct { const char *code, *label; } ACTIONS[] = {
 	{ "audit.export", "監査ログのCSVダウンロード" },
 	{ "audit.prune", "保存期間を過ぎた監査ログの削除" },
 	{ "job.print", "求人票の印刷" },
+	/* staff content editor (issue 6 item 5) */
+	{ "content.create", "記事の作成" },
+	{ "content.update", "記事の更新" },
+	{ "content.publish", "記事の公開" },
+	{ "content.schedule", "記事の予約公開の設定" },
+	{ "content.unpublish", "記事の非公開" },
+	{ "content.restore", "記事の版の復元" },
+	{ "content.delete", "記事の削除" },
 };
 #define NACTIONS (sizeof(ACTIONS) / sizeof(ACTIONS[0]))
 
@@ -85,6 +93,7 @@ static const struct { const char *code, *label; } GROUPS[] = {
 	{ "event", "イベント関係すべて" },
 	{ "seeker", "求職者情報関係すべて" },
 	{ "audit", "監査ログ関係すべて" },
+	{ "content", "記事・ページの編集関係すべて" },
 };
 #define NGROUPS (sizeof(GROUPS) / sizeof(GROUPS[0]))
 

@@ -750,13 +750,24 @@ video(req_t *r, db_t *db, const schema_type_t *t, const schema_field_t *f, const
 	return v;
 }
 
+/* Marks a page as the staff preview of possibly unpublished content (issue 6 item 5): a banner, noindex,
+ * never stored by a browser or the page cache. */
 static void
-detail_page(req_t *r, const listing_t *l)
+preview_marks(req_t *r, tv_t *ctx)
+{
+	tv_set_bool(&r->arena, ctx, "preview", true);
+	tv_set_bool(&r->arena, ctx, "noindex", true);
+	r->no_store = true;
+	http_set_header(r, "X-Robots-Tag", "noindex");
+}
+
+/* The detail page of id; preview: any status, for the staff preview (the caller has checked the viewer). */
+static void
+detail_render(req_t *r, const listing_t *l, int64_t id, bool preview)
 {
 	arena_t *A = &r->arena;
 	const schema_type_t *t = schema != NULL ? schema_type(schema, l->type) : NULL;
 	db_t *db = db_thread();
-	int64_t id;
 	row_t row;
 	tv_t *ctx, *fields, *photos;
 	int i;
@@ -765,21 +776,24 @@ detail_page(req_t *r, const listing_t *l)
 		web_error(r, 500, NULL);
 		return;
 	}
-	if (!str_to_i64(http_param(r, 0), 1, INT64_MAX, &id) || !load_row(db, id, l->type, &row)) {
+	if (!load_row(db, id, l->type, &row)) {
 		web_error(r, 404, NULL);
 		return;
 	}
-	if (!public_now(&row, jtime_now())) {
+	if (!preview && !public_now(&row, jtime_now())) {
 		/* drafts, archived entities and those outside their listing period are not there for the public */
 		free_row(&row);
 		web_error(r, 404, "この情報は掲載を終了したか、まだ掲載されていません。");
 		return;
 	}
 	ctx = web_ctx(r, arena_strdup(A, row.title));
+	if (preview)
+		preview_marks(r, ctx);
 	tv_set_str(A, ctx, "noun", l->noun);
 	tv_set_str(A, ctx, "base", l->base);
 	tv_set_str(A, ctx, "heading", arena_strdup(A, row.title));
-	tv_set_str(A, ctx, "canonical", web_abs(r, arena_printf(A, "%s/%lld", l->base, (long long)row.id)));
+	if (!preview)
+		tv_set_str(A, ctx, "canonical", web_abs(r, arena_printf(A, "%s/%lld", l->base, (long long)row.id)));
 	tv_set_str(A, ctx, "og_type", "article");
 	if (row.published_at)
 		tv_set_int(A, ctx, "published_at", row.published_at);
@@ -947,11 +961,60 @@ detail_page(req_t *r, const listing_t *l)
 			web_error(r, 500, NULL);
 			return;
 		}
-	} else {
+	} else if (!preview) {
 		web_cacheable(r);
 	}
 	free_row(&row);
 	web_render(r, "detail", ctx);
+}
+
+static void
+detail_page(req_t *r, const listing_t *l)
+{
+	int64_t id;
+
+	if (!str_to_i64(http_param(r, 0), 1, INT64_MAX, &id)) {
+		web_error(r, 404, NULL);
+		return;
+	}
+	detail_render(r, l, id, false);
+}
+
+static void
+fixed_render(req_t *r, db_t *db, int64_t id, bool preview)
+{
+	row_t row;
+	json_t *body, *slug;
+	buf_t html = BUF_INIT;
+	tv_t *ctx;
+
+	if (id == 0 || !load_row(db, id, "page", &row)) {
+		web_error(r, 404, NULL);
+		return;
+	}
+	if (!preview && !public_now(&row, jtime_now())) {
+		free_row(&row);
+		web_error(r, 404, NULL);
+		return;
+	}
+	ctx = web_ctx(r, arena_strdup(&r->arena, row.title));
+	if (preview)
+		preview_marks(r, ctx);
+	tv_set_str(&r->arena, ctx, "heading", arena_strdup(&r->arena, row.title));
+	slug = json_object_get(row.fields, "slug");
+	if (json_is_string(slug) && !preview)
+		tv_set_str(&r->arena, ctx, "canonical", web_abs(r, arena_printf(&r->arena, "/pages/%s", json_string_value(slug))));
+	body = json_object_get(row.fields, "body");
+	if (json_is_string(body)) {
+		tv_set_str(&r->arena, ctx, "description", cut_chars(&r->arena, json_string_value(body), 110));
+		if (markdown_html(json_string_value(body), json_string_length(body), 2, &html) && !html.oom)
+			tv_set(&r->arena, ctx, "html", tv_html_trusted(&r->arena, html.data, html.len));  /* cmark safe mode */
+	}
+	buf_free(&html);
+	free_row(&row);
+	if (!preview)
+		web_cacheable(r);
+	web_render(r, "page", ctx);
 }
 
 /* /pages/<slug>: a fixed page (固定ページ) such as the guides for job seekers and companies (G10, G20) */
@@ -962,10 +1025,6 @@ page_fixed(req_t *r)
 	db_t *db = db_thread();
 	db_stmt_t *st;
 	int64_t id = 0;
-	row_t row;
-	json_t *body;
-	buf_t html = BUF_INIT;
-	tv_t *ctx;
 
 	if (db == NULL) {
 		web_error(r, 500, NULL);
@@ -981,28 +1040,33 @@ page_fixed(req_t *r)
 	if (db_step(st) == DB_ROW)
 		id = db_col_i64(st, 0);
 	db_done(st);
-	if (id == 0 || !load_row(db, id, "page", &row)) {
-		web_error(r, 404, NULL);
+	fixed_render(r, db, id, false);
+}
+
+void
+listing_preview(req_t *r, const char *type, int64_t id)
+{
+	const listing_t *l = listing_for(type);
+	const schema_type_t *t = schema != NULL ? schema_type(schema, type) : NULL;
+	db_t *db = db_thread();
+	listing_t other;
+
+	if (db == NULL || t == NULL) {
+		web_error(r, db == NULL ? 500 : 404, NULL);
 		return;
 	}
-	if (!public_now(&row, jtime_now())) {
-		free_row(&row);
-		web_error(r, 404, NULL);
+	if (strcmp(type, "page") == 0) {
+		fixed_render(r, db, id, true);
 		return;
 	}
-	ctx = web_ctx(r, arena_strdup(&r->arena, row.title));
-	tv_set_str(&r->arena, ctx, "heading", arena_strdup(&r->arena, row.title));
-	tv_set_str(&r->arena, ctx, "canonical", web_abs(r, arena_printf(&r->arena, "/pages/%s", slug)));
-	body = json_object_get(row.fields, "body");
-	if (json_is_string(body)) {
-		tv_set_str(&r->arena, ctx, "description", cut_chars(&r->arena, json_string_value(body), 110));
-		if (markdown_html(json_string_value(body), json_string_length(body), 2, &html) && !html.oom)
-			tv_set(&r->arena, ctx, "html", tv_html_trusted(&r->arena, html.data, html.len));  /* cmark safe mode */
+	if (l == NULL) {
+		/* a type without public pages of its own (banners): its fields on the detail template */
+		other.type = t->name;
+		other.base = "/";
+		other.noun = t->label;
+		l = &other;
 	}
-	buf_free(&html);
-	free_row(&row);
-	web_cacheable(r);
-	web_render(r, "page", ctx);
+	detail_render(r, l, id, true);
 }
 
 /* Up to n public entities of a type for the top page, newest first (or by deadline). */

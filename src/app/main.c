@@ -15,6 +15,7 @@
 #include "jobs/jobs.h"
 #include "mail/mail.h"
 #include "content/event.h"
+#include "content/cms.h"
 #include "content/company.h"
 #include "content/import.h"
 #include "jobs/expiry.h"
@@ -53,7 +54,7 @@ static const char usage[] =
     "                   [--place TEXT] [--online-url URL] [--capacity N (0: no limit)] [--deadline YYYY-MM-DDTHH:MM]\n"
     "                   (times in JST; the deadline defaults to the start)\n"
     "  tsunagu tick [--data DIR] [--config FILE]   (one round of due work: listing-period notices and archive,\n"
-    "                                             audit retention, then queued mail)\n"
+    "                                             booked publications, audit retention, then queued mail)\n"
     "  tsunagu company link [--data DIR] --login ID --entity ID   (a company account edits that company entity)\n"
     "  tsunagu company set [--data DIR] KEY VALUE   (company_approval 0|1, listing_unit_months N, notice_days 14,3)\n"
     "  tsunagu ip-rules show [--data DIR] [--area staff|member|public]\n"
@@ -573,6 +574,15 @@ cmd_tick(db_t *db)
 	}
 	printf("tick: listing notices %d sent, %d companies archived\n", er.notices, er.archived);
 	{
+		/* publications booked in the content editor (issue 6 item 5), as the scheduler thread does them */
+		int n = cms_publish_due(db, jtime_now());
+		if (n < 0) {
+			fprintf(stderr, "tsunagu: booked publications could not be published\n");
+			return 1;
+		}
+		printf("tick: booked publications %d published\n", n);
+	}
+	{
 		/* audit retention ([audit] keep_days; SEC12), as the housekeeping thread does it */
 		int64_t boundary = 0, n = audit_prune(db, jtime_now() - (int64_t)config.audit_keep_days * 86400, "system",
 		    "local", jtime_now(), &boundary);
@@ -884,9 +894,13 @@ cmd_serve(db_t *db)
 			log_error("jobs: cannot start the housekeeping thread");
 		if (!mail_sender_start(&config))
 			log_error("mail: cannot start the sender thread; mail stays queued");
+		/* booked publications of the content editor (issue 6 item 5) */
+		if (!cms_scheduler_start())
+			log_error("cms: cannot start the scheduler thread; booked publications wait for `tsunagu tick`");
 	}
 	log_info("serving site %s (%s) from %s", config.site, config.site_name, config.data_dir);
 	server_wait(30);
+	cms_scheduler_stop();
 	mail_sender_stop();
 	jobs_stop();
 	search_reset();

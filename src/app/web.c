@@ -132,6 +132,21 @@ static const route_t routes[] = {
 	{ M_POST, "/staff/masters/:vocab/:id/restore", ROLE_STAFF, page_staff_master_restore_post },
 	{ M_POST, "/staff/masters/:vocab/:id/delete", ROLE_STAFF, page_staff_master_delete_post },
 	{ M_POST, "/staff/masters/:vocab/:id/logo", ROLE_STAFF, page_staff_master_logo_post },
+	/* staff content editor (cms_pages.c; issue 6 item 5): "new" before ":id"; the preview answers 404 to
+	 * anyone but staff itself, as the public address of a draft does */
+	{ M_GET, "/staff/content", ROLE_STAFF, page_staff_content_types },
+	{ M_GET, "/staff/content/:type", ROLE_STAFF, page_staff_content_list },
+	{ M_GET, "/staff/content/:type/new", ROLE_STAFF, page_staff_content_new },
+	{ M_POST, "/staff/content/:type/new", ROLE_STAFF, page_staff_content_new_post },
+	{ M_GET, "/staff/content/:type/:id", ROLE_STAFF, page_staff_content_edit },
+	{ M_POST, "/staff/content/:type/:id", ROLE_STAFF, page_staff_content_edit_post },
+	{ M_GET, "/staff/content/:type/:id/revisions", ROLE_STAFF, page_staff_content_revisions },
+	{ M_GET, "/staff/content/:type/:id/revisions/:rev", ROLE_STAFF, page_staff_content_diff },
+	{ M_POST, "/staff/content/:type/:id/revisions/:rev/restore", ROLE_STAFF, page_staff_content_restore_post },
+	{ M_GET, "/staff/content/:type/:id/delete", ROLE_STAFF, page_staff_content_delete },
+	{ M_POST, "/staff/content/:type/:id/delete", ROLE_STAFF, page_staff_content_delete_post },
+	{ M_GET, "/staff/content/:type/:id/preview", ROLE_ANY, page_staff_content_preview },
+	{ M_POST, "/staff/preview/markdown", ROLE_STAFF, page_staff_preview_markdown },
 };
 
 static bool web_before(req_t *r, bool routed);
@@ -182,6 +197,7 @@ web_free(void)
 	listing_free();
 	register_free();
 	company_pages_free();
+	cms_pages_free();
 	pagecache_clear();
 	templates = NULL;
 	catalogs = NULL;

@@ -218,5 +218,23 @@ void page_staff_master_retire_post(req_t *r);
 void page_staff_master_restore_post(req_t *r);
 void page_staff_master_delete_post(req_t *r);
 void page_staff_master_logo_post(req_t *r);
+/* staff content editor (cms_pages.c; issue 6 item 5, G05, G40-G44, G80) */
+void cms_pages_free(void);
+void page_staff_content_types(req_t *r);
+void page_staff_content_list(req_t *r);
+void page_staff_content_new(req_t *r);
+void page_staff_content_new_post(req_t *r);
+void page_staff_content_edit(req_t *r);
+void page_staff_content_edit_post(req_t *r);
+void page_staff_content_revisions(req_t *r);
+void page_staff_content_diff(req_t *r);
+void page_staff_content_restore_post(req_t *r);
+void page_staff_content_delete(req_t *r);
+void page_staff_content_delete_post(req_t *r);
+void page_staff_content_preview(req_t *r);
+void page_staff_preview_markdown(req_t *r);
+/* The public detail page of entity id of type, whatever its status, with the 「プレビュー（未公開）」 banner,
+ * noindex and no-store (listing.c); the caller has checked that the viewer is staff. */
+void listing_preview(req_t *r, const char *type, int64_t id);
 
 #endif

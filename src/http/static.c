@@ -223,6 +223,12 @@ static_version(void)
 	return version;
 }
 
+bool
+static_has(const char *url)
+{
+	return url != NULL && find(url) != NULL;
+}
+
 void
 static_serve(req_t *r)
 {

@@ -18,5 +18,7 @@ void        static_free(void);
 void        static_serve(req_t *r);
 /* A short hash of all static content, for cache-busting query strings (?v=...). */
 const char *static_version(void);
+/* Whether url (/static/...) names a loaded file (a page includes an optional script only when it is there). */
+bool        static_has(const char *url);
 
 #endif
