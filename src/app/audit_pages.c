@@ -63,6 +63,8 @@ static const struct { const char *code, *label; } ACTIONS[] = {
 	{ "audit.view", "監査ログの閲覧" },
 	{ "audit.export", "監査ログのCSVダウンロード" },
 	{ "audit.prune", "保存期間を過ぎた監査ログの削除" },
+	{ "settings.update", "サイト設定の変更" },
+	{ "security.ack", "セキュリティ警告の確認" },
 };
 #define NACTIONS (sizeof(ACTIONS) / sizeof(ACTIONS[0]))
 
@@ -76,6 +78,8 @@ static const struct { const char *code, *label; } GROUPS[] = {
 	{ "event", "イベント関係すべて" },
 	{ "seeker", "求職者情報関係すべて" },
 	{ "audit", "監査ログ関係すべて" },
+	{ "settings", "サイト設定関係すべて" },
+	{ "security", "セキュリティ警告関係すべて" },
 };
 #define NGROUPS (sizeof(GROUPS) / sizeof(GROUPS[0]))
 
