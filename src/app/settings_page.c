@@ -54,7 +54,7 @@ static const char *const hints[SET_COUNT] = {
 	"覚えやすい通称です。ページ上部に大きく表示されます（30文字以内、空欄なら正式名称）。",
 	"トップページの「移住を考えている方へ」から案内する、群馬県の移住マッチングサイトのURLです（空欄なら案内しません）。",
 	"「G-」で始まる測定IDです。入力すると公開ページにタグが入ります（空欄なら計測しません）。",
-	"Search Console の確認用メタタグ（<meta name=\"google-site-verification\" content=\"…\">）の content の値です。",
+	"Search Console の確認用メタタグ（<meta name=\"google-site-verification\" content=\"…\">）の content の値です（タグごと貼り付けても構いません）。",
 	"企業情報の掲載期間を何か月単位で更新するかです（1〜12）。",
 	"オンにすると、企業が変更した情報は職員が承認してから公開されます。",
 	"掲載期間の終了の何日前にお知らせメールを送るかを、カンマで区切って入力します（例: 14,3）。",
@@ -131,7 +131,8 @@ page_staff_settings(req_t *r)
 	    : "変更された項目はありませんでした。");
 }
 
-/* Leading and trailing spaces (ASCII and ideographic) removed; NULL when over the field's byte limit. */
+/* Leading and trailing spaces (ASCII and ideographic) removed; false when over the field's byte limit (out then
+ * holds what fits, for the form). */
 static bool
 take(const char *in, char *out, size_t n)
 {

@@ -229,6 +229,15 @@ settings_check(settings_key_t k, char *v, size_t n)
 			return NULL;
 		return "Google アナリティクス測定IDは「G-」に続く英字と数字（例: G-ABC123XYZ）で入力してください。";
 	case SET_GSC:
+		/* the whole <meta ... content="TOKEN"> pasted from Search Console: its content value */
+		if (strstr(v, "content=\"") != NULL) {
+			const char *s = strstr(v, "content=\"") + 9;
+			size_t len = strcspn(s, "\"");
+			if (s[len] == '"' && len < n) {
+				memmove(v, s, len);
+				v[len] = '\0';
+			}
+		}
 		if (v[0] == '\0' || settings_gsc_valid(v))
 			return NULL;
 		return "Search Console 確認コードは、確認用メタタグの content の値（英数字と「-」「_」、10〜100文字）を入力してください。";

@@ -259,6 +259,9 @@ test_settings_checks(void **state)
 	assert_null(check(SET_GA, "", v));
 	assert_null(check(SET_GSC, "abcDEF123_-xyz", v));
 	assert_non_null(check(SET_GSC, "<meta name=x>", v));
+	assert_null(check(SET_GSC, "<meta name=\"google-site-verification\" content=\"tok-EN_1234567\" />", v));
+	assert_string_equal(v, "tok-EN_1234567"); /* the whole tag pasted: its content value kept */
+	assert_non_null(check(SET_GSC, "<meta content=\"bad token!\">", v));
 	assert_non_null(check(SET_GSC, "short", v));
 	assert_null(check(SET_MIGRATION, "https://gunma-iju.example.jp/match", v));
 	assert_non_null(check(SET_MIGRATION, "javascript:alert(1)", v));
