@@ -79,6 +79,8 @@ static const struct { const char *code, *label; } ACTIONS[] = {
 	{ "content.unpublish", "記事の非公開" },
 	{ "content.restore", "記事の版の復元" },
 	{ "content.delete", "記事の削除" },
+	{ "settings.update", "サイト設定の変更" },
+	{ "security.ack", "セキュリティ警告の確認" },
 };
 #define NACTIONS (sizeof(ACTIONS) / sizeof(ACTIONS[0]))
 
@@ -94,6 +96,8 @@ static const struct { const char *code, *label; } GROUPS[] = {
 	{ "seeker", "求職者情報関係すべて" },
 	{ "audit", "監査ログ関係すべて" },
 	{ "content", "記事・ページの編集関係すべて" },
+	{ "settings", "サイト設定関係すべて" },
+	{ "security", "セキュリティ警告関係すべて" },
 };
 #define NGROUPS (sizeof(GROUPS) / sizeof(GROUPS[0]))
 

@@ -2,6 +2,7 @@
  * /mypage/consultations, the staff's under /staff/consultations. The data side is consult.c. */
 #include "app/consult.h"
 #include "app/web.h"
+#include "content/settings.h"
 #include "auth/audit.h"
 #include "core/config.h"
 #include "core/jtime.h"
@@ -420,7 +421,7 @@ page_staff_consult_reply_post(req_t *r)
 		web_error(r, 500, NULL);
 		return;
 	}
-	if (!consult_reply_staff(db, &c, &a->account, stored, config.site_name,
+	if (!consult_reply_staff(db, &c, &a->account, stored, settings_site_name(),
 	    web_abs(r, arena_printf(&r->arena, "/mypage/consultations/%" PRId64, c.id)), jtime_now(), &mail_id,
 	    err, sizeof(err))) {
 		staff_thread(r, &c, body, arena_strdup(&r->arena, err));

@@ -10,6 +10,7 @@
 #include "app/web.h"
 #include "auth/audit.h"
 #include "content/event.h"
+#include "content/settings.h"
 #include "content/ics.h"
 #include "core/config.h"
 #include "core/jtime.h"
@@ -28,7 +29,7 @@
 static const char *
 site_label(void)
 {
-	return config.site_nickname[0] ? config.site_nickname : config.site_name;
+	return settings_site_nickname(); /* the settings screen over site.ini (G01) */
 }
 
 /* "2026年12月1日 13:00〜15:00" (the end with its date when it is another day) */

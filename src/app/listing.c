@@ -7,6 +7,7 @@
  * period; anything else answers 404.
  */
 #include "app/web.h"
+#include "content/settings.h"
 #include "content/entity.h"
 #include "content/schema.h"
 #include "core/config.h"
@@ -1179,8 +1180,9 @@ page_home(req_t *r)
 		}
 	}
 	tv_set(A, ctx, "banners", banners);
-	if (config.site_migration_url[0] != '\0')
-		tv_set_str(A, ctx, "migration_url", config.site_migration_url);
+	/* G45: the site settings screen's URL over site.ini's (content/settings.h) */
+	if (settings_current()->v[SET_MIGRATION][0] != '\0')
+		tv_set_str(A, ctx, "migration_url", settings_current()->v[SET_MIGRATION]);
 	/* the "ログアウトしました" notice is for one visitor only */
 	if (!tv_truthy(tv_get(ctx, "logged_out")))
 		web_cacheable(r);

@@ -1,5 +1,6 @@
 /* pages.c - home, login, logout, My Page and password change. */
 #include "app/web.h"
+#include "auth/alerts.h"
 #include "auth/audit.h"
 #include "auth/csrf.h"
 #include "auth/password.h"
@@ -87,9 +88,11 @@ page_login_post(req_t *r)
 	case LOGIN_OK:
 		break;
 	case LOGIN_FAILED:
+		web_security_event(r, ALERT_LOGIN, "password"); /* SEC13 */
 		login_form(r, "ログインIDまたはパスワードが正しくありません。", login, next);
 		return;
 	case LOGIN_LOCKED:
+		web_security_event(r, ALERT_LOGIN, "password, locked"); /* SEC13 */
 		snprintf(msg, sizeof(msg), "ログインに%d回続けて失敗したため、このログインIDでのログインを%d分間停止しています。"
 		    "時間をおいてからお試しください。", config.login_max_failures, config.login_lockout_min);
 		login_form(r, arena_strdup(&r->arena, msg), login, next);

@@ -3,6 +3,7 @@
 #include "app/web.h"
 #include "auth/password.h"
 #include "content/schema.h"
+#include "content/settings.h"
 #include "core/config.h"
 #include "core/jtime.h"
 #include "core/log.h"
@@ -49,7 +50,7 @@ site_of(req_t *r, const char *link_path)
 {
 	member_site_t s;
 
-	s.name = config.site_nickname[0] ? config.site_nickname : config.site_name;
+	s.name = settings_site_nickname(); /* the settings screen over site.ini (G01) */
 	s.link_base = web_abs(r, link_path);
 	s.login_url = web_abs(r, "/login");
 	s.forgot_url = web_abs(r, "/password/forgot");

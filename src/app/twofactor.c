@@ -1,6 +1,7 @@
 /* twofactor.c - staff two-factor sign-in (issue 6 item 6; B05, SEC14, SEC16, SEC17): the second login step
  * /login/2fa, enrolment and recovery codes at /mypage/2fa, an administrator's reset from the staff master. */
 #include "app/web.h"
+#include "auth/alerts.h"
 #include "auth/audit.h"
 #include "auth/totp.h"
 #include "core/config.h"
@@ -147,7 +148,8 @@ page_login_2fa_post(req_t *r)
 		return;
 	}
 	if (rc == 0) {
-		/* the same counter as wrong passwords (SEC14) */
+		/* the same counter as wrong passwords (SEC14), and an intrusion signal (SEC13) */
+		web_security_event(r, ALERT_LOGIN, "2fa");
 		switch (account_throttle_failure(db, &acc, r->ip, "2fa", now, &pol)) {
 		case LOGIN_LOCKED:
 			totp_pending_destroy(db, token);

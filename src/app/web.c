@@ -1,8 +1,10 @@
 /* web.c - the request pipeline above HTTP: session from cookie, CSRF on unsafe methods, roles, rendering. */
 #include "app/web.h"
 #include "app/pagecache.h"
+#include "auth/alerts.h"
 #include "auth/csrf.h"
 #include "auth/policy.h"
+#include "content/settings.h"
 #include "core/config.h"
 #include "core/jtime.h"
 #include "core/log.h"
@@ -147,10 +149,15 @@ static const route_t routes[] = {
 	{ M_POST, "/staff/content/:type/:id/delete", ROLE_STAFF, page_staff_content_delete_post },
 	{ M_GET, "/staff/content/:type/:id/preview", ROLE_ANY, page_staff_content_preview },
 	{ M_POST, "/staff/preview/markdown", ROLE_STAFF, page_staff_preview_markdown },
+	/* site settings and intrusion signals (settings_page.c; issue 6 items 5 and 8): admins via web_can */
+	{ M_GET, "/staff/settings", ROLE_STAFF, page_staff_settings },
+	{ M_POST, "/staff/settings", ROLE_STAFF, page_staff_settings_post },
+	{ M_GET, "/staff/security", ROLE_STAFF, page_staff_security },
+	{ M_POST, "/staff/security/:id/ack", ROLE_STAFF, page_staff_security_ack_post },
 };
 
 static bool web_before(req_t *r, bool routed);
-static const char *site_csp(void);
+static const char *site_csp(const req_t *r);
 static bool web_authorize(req_t *r, int role);
 static bool web_admit(req_t *r);
 
@@ -199,6 +206,7 @@ web_free(void)
 	company_pages_free();
 	cms_pages_free();
 	pagecache_clear();
+	settings_free();
 	templates = NULL;
 	catalogs = NULL;
 }
@@ -321,6 +329,7 @@ web_before(req_t *r, bool routed)
 		db = db_thread();
 		if (db != NULL && (a->cache_seq = search_log_seq(db)) >= 0) {
 			a->cache_ok = true;
+			settings_refresh(db, a->cache_seq); /* a settings change appends to search_log */
 			if (pagecache_serve(r, a->cache_seq, jtime_now()))
 				return false;  /* answered, with the CSP the page was rendered with */
 		}
@@ -334,6 +343,7 @@ web_before(req_t *r, bool routed)
 		binding = arena_printf(&r->arena, "a:%s", a->pre_id);
 	token = http_form(r, CSRF_FIELD);
 	if (binding == NULL || !csrf_check(binding, token)) {
+		web_security_event(r, ALERT_CSRF, r->path); /* SEC13 */
 		web_error(r, 403, "送信されたフォームの有効期限が切れているか、正しくない送信です。"
 		    "お手数ですが、ページを開き直してからもう一度送信してください。");
 		return false;
@@ -457,20 +467,6 @@ web_antispam_check(req_t *r, const char *form, antispam_verdict_t *v)
 	return db != NULL && antispam_check(db, &in, jtime_now(), v);
 }
 
-/* A measurement ID that can go into a URL and an attribute as it is: G-XXXXXXXX. */
-static bool
-ga_id_ok(const char *id)
-{
-	size_t i, n = strlen(id);
-
-	if (n < 4 || n > 24 || strncmp(id, "G-", 2) != 0)
-		return false;
-	for (i = 2; i < n; i++)
-		if (!((id[i] >= 'A' && id[i] <= 'Z') || (id[i] >= '0' && id[i] <= '9')))
-			return false;
-	return true;
-}
-
 /* Content-Security-Policy when Google Analytics is on: its script and collection hosts, nothing else */
 #define CSP_WITH_GA "default-src 'self'; script-src 'self' https://www.googletagmanager.com; style-src 'self'; " \
 	"img-src 'self' data: https://*.google-analytics.com https://*.googletagmanager.com; font-src 'self'; " \
@@ -484,17 +480,29 @@ static const char *const csps[2][2] = {
 	{ CSP_WITH_GA, CSP_WITH_GA CSP_FRAMES },
 };
 
-/* The CSP of this site's pages: the default one unless Google Analytics is set (NULL: the default). */
-static const char *
-site_csp(void)
+/* Google Analytics is on when the site settings (settings.h: the screen, else site.ini) hold a valid ID,
+ * on public pages only: never on My Pages or the back office, whose addresses and visitors are personal. */
+static bool
+ga_on(const req_t *r)
 {
-	return csps[config.site_ga_id[0] != '\0' && ga_id_ok(config.site_ga_id)][0];
+	const char *id = settings_current()->v[SET_GA];
+
+	if (str_has_prefix(r->path, "/staff") || str_has_prefix(r->path, "/mypage") || str_has_prefix(r->path, "/login"))
+		return false;
+	return id[0] != '\0' && settings_ga_valid(id);
+}
+
+/* The CSP of this page: the default one unless Google Analytics is on (NULL: the default). */
+static const char *
+site_csp(const req_t *r)
+{
+	return csps[ga_on(r)][0];
 }
 
 void
 web_allow_video(req_t *r)
 {
-	r->csp = csps[config.site_ga_id[0] != '\0' && ga_id_ok(config.site_ga_id)][1];
+	r->csp = csps[ga_on(r)][1];
 }
 
 tv_t *
@@ -504,16 +512,21 @@ web_ctx(req_t *r, const char *title)
 	tv_t *ctx = tv_map(A), *site = tv_map(A);
 	struct auth_ctx *a = r->auth;
 
-	tv_set_str(A, site, "name", config.site_name);
-	tv_set_str(A, site, "nickname", config.site_nickname[0] ? config.site_nickname : config.site_name);
-	tv_set_str(A, site, "short_name", config.site_short[0] ? config.site_short : config.site_nickname);
+	const site_settings_t *ss;
+
+	/* the site settings screen's values over site.ini (content/settings.h), re-read when changed */
+	settings_refresh(db_thread(), -1);
+	ss = settings_current();
+	tv_set_str(A, site, "name", ss->v[SET_NAME]);
+	tv_set_str(A, site, "nickname", settings_site_nickname());
+	tv_set_str(A, site, "short_name", config.site_short[0] ? config.site_short : settings_site_nickname());
 	tv_set_str(A, site, "owner", config.site_owner);
 	tv_set_str(A, site, "contact", config.site_contact);
 	/* Google Analytics and Search Console only when set in the site settings, and the CSP only then */
-	if ((r->csp = site_csp()) != NULL)
-		tv_set_str(A, site, "ga_id", config.site_ga_id);
-	if (config.site_gsc_token[0] != '\0')
-		tv_set_str(A, site, "search_console", config.site_gsc_token);
+	if ((r->csp = site_csp(r)) != NULL)
+		tv_set_str(A, site, "ga_id", ss->v[SET_GA]);
+	if (ss->v[SET_GSC][0] != '\0' && settings_gsc_valid(ss->v[SET_GSC]))
+		tv_set_str(A, site, "search_console", ss->v[SET_GSC]);
 	tv_set(A, ctx, "site", site);
 	tv_set_str(A, ctx, "title", title);
 	tv_set_str(A, ctx, "static_v", static_version());
@@ -647,6 +660,7 @@ web_admit(req_t *r)
 {
 	if (web_ip_allowed(r, ipacl_area_of(r->path)))
 		return true;
+	web_security_event(r, ALERT_IPBLOCK, r->path); /* SEC13 */
 	web_ip_denied(r);
 	return false;
 }

@@ -237,4 +237,16 @@ void page_staff_preview_markdown(req_t *r);
  * noindex and no-store (listing.c); the caller has checked that the viewer is staff. */
 void listing_preview(req_t *r, const char *type, int64_t id);
 
+/* site settings and intrusion signals (settings_page.c; issue 6 items 5 and 8, G01/G45/G86/SEC13):
+ * administrators only (POLICY_SETTINGS) */
+void page_staff_settings(req_t *r);
+void page_staff_settings_post(req_t *r);
+void page_staff_security(req_t *r);
+void page_staff_security_ack_post(req_t *r);
+/* Records one security event of kind (auth/alerts.h alert_kind_t) from this request's address; cheap,
+ * never fails the request (a database error is logged). */
+void web_security_event(req_t *r, int kind, const char *detail);
+/* The open alerts for the staff dashboard (administrators only) into ctx as "security_alerts". */
+void security_alerts_section(req_t *r, tv_t *ctx);
+
 #endif

@@ -1,5 +1,6 @@
 /* company.c - company accounts' own information: revisions, approval, listing periods, renewal. */
 #include "content/company.h"
+#include "content/settings.h"
 #include "core/config.h"
 #include "core/jtime.h"
 #include "core/log.h"
@@ -675,7 +676,7 @@ company_approve(db_t *db, const schema_type_t *t, int64_t revision_id, int64_t s
 		str_errf(err, errlen, "データベースに書き込めませんでした。");
 		return false;
 	}
-	buf_printf(&body, "%s 様\n\n%sの企業情報の%sが承認され、公開されました。\n", cs.title, config.site_name,
+	buf_printf(&body, "%s 様\n\n%sの企業情報の%sが承認され、公開されました。\n", cs.title, settings_site_name(),
 	    first ? "掲載" : "変更");
 	if (first) {
 		last_day(day, sizeof(day), company_first_end(now, s->unit_months));
@@ -734,7 +735,7 @@ company_reject(db_t *db, int64_t revision_id, int64_t staff_id, const char *reas
 	/* the reason goes only into the body: a subject is fixed text */
 	buf_printf(&body, "%s 様\n\n%sに申請いただいた企業情報は、次の理由で差し戻されました。\n\n%s\n\n"
 	    "マイページの「企業情報の編集」から内容を直して、もう一度申請してください。\nマイページ：%s\n\n※このメールは送信専用です。\n",
-	    cs.title, config.site_name, reason, mypage_url(url, sizeof(url)));
+	    cs.title, settings_site_name(), reason, mypage_url(url, sizeof(url)));
 	buf_printf(&notice, "企業情報が差し戻されました。理由：%s", reason);
 	ok = !body.oom && !notice.oom && company_tell(db, entity_id, "company", "企業情報が差し戻されました", body.data, notice.data, now);
 	buf_free(&body);

@@ -72,6 +72,13 @@ static const struct key keys[] = {
 	I("antispam", "rate_max", antispam_rate_max, 1, 10000),
 	I("antispam", "rate_window_s", antispam_rate_window_s, 10, 24 * 3600),
 	I("audit", "keep_days", audit_keep_days, 92, 36500), /* 92: at least three months (SEC12) */
+	V("security", "alert_mail", security_alert_mail, check_email, "a plain address such as security@example.jp"),
+	I("security", "window_s", security_window_s, 60, 3600),
+	I("security", "login_per_ip", security_login_per_ip, 1, 100),
+	I("security", "login_total", security_login_total, 1, 100),
+	I("security", "ipblock", security_ipblock, 1, 100),
+	I("security", "csrf", security_csrf, 1, 100),
+	I("security", "mail_interval_min", security_mail_interval_min, 1, 24 * 60),
 	S("site", "name", site_name),
 	S("site", "nickname", site_nickname),
 	S("site", "short_name", site_short),
@@ -107,6 +114,12 @@ config_defaults(config_t *c)
 	c->antispam_rate_max = 5;
 	c->antispam_rate_window_s = 10 * 60;
 	c->audit_keep_days = 92;
+	c->security_window_s = 300;
+	c->security_login_per_ip = 10;
+	c->security_login_total = 50;
+	c->security_ipblock = 20;
+	c->security_csrf = 10;
+	c->security_mail_interval_min = 60;
 }
 
 static bool

@@ -49,6 +49,15 @@ typedef struct config {
 	int      antispam_rate_window_s;
 	/* [audit] retention (issue 6 item 7; SEC12): entries older than this many days are pruned */
 	int      audit_keep_days;         /* at least AUDIT_KEEP_DAYS_MIN (92, three months) */
+	/* [security] intrusion signals (issue 6 item 8; SEC13, auth/alerts.h); the site settings screen's
+	 * security address overrides alert_mail */
+	char     security_alert_mail[CONFIG_STR]; /* where alert mail goes; empty: the dashboard only */
+	int      security_window_s;       /* sliding window of the thresholds */
+	int      security_login_per_ip;   /* failed logins from one address in the window */
+	int      security_login_total;    /* failed logins from anywhere in the window */
+	int      security_ipblock;        /* IP-rule refusals in the window */
+	int      security_csrf;           /* CSRF failures in the window */
+	int      security_mail_interval_min; /* at most one alert mail per kind in this many minutes */
 	/* [site] from sites/<site>/site.ini */
 	char     site_name[CONFIG_STR];
 	char     site_nickname[CONFIG_STR];

@@ -2,6 +2,7 @@
 #include "jobs/expiry.h"
 #include "auth/audit.h"
 #include "content/company.h"
+#include "content/settings.h"
 #include "core/buf.h"
 #include "core/config.h"
 #include "core/jtime.h"
@@ -112,7 +113,7 @@ notice_one(db_t *db, const company_settings_t *s, const due_t *d, int days, int6
 	    "掲載を続ける場合は、マイページの「更新」ボタンを押してください。掲載期間が%dか月延長されます。\n"
 	    "期間が終わると企業情報は公開されなくなり、アーカイブとして保管されます（更新すると再び公開されます）。\n\n"
 	    "マイページ：%s\n\n※このメールは送信専用です。\n",
-	    d->title, config.site_name, d->title, when.data ? when.data : "", company_days_left(d->end, now), s->unit_months,
+	    d->title, settings_site_name(), d->title, when.data ? when.data : "", company_days_left(d->end, now), s->unit_months,
 	    mypage(url, sizeof(url)));
 	buf_printf(&notice, "掲載期間は %s までです（残り%d日）。続ける場合は「更新」ボタンを押してください。",
 	    when.data ? when.data : "", company_days_left(d->end, now));
@@ -166,7 +167,7 @@ archive_one(db_t *db, const due_t *d, int64_t now, bool *done_one)
 	}
 	buf_printf(&body, "%s 様\n\n%sに掲載していた企業情報「%s」は掲載期間が終わったため、公開を終了しました。\n"
 	    "内容はアーカイブとして保管しています。マイページの「更新」ボタンを押すと、再び公開されます。\n\n"
-	    "マイページ：%s\n\n※このメールは送信専用です。\n", d->title, config.site_name, d->title, mypage(url, sizeof(url)));
+	    "マイページ：%s\n\n※このメールは送信専用です。\n", d->title, settings_site_name(), d->title, mypage(url, sizeof(url)));
 	if (body.oom || !company_tell(db, d->id, "notice", "企業情報の掲載期間が終了しました", body.data,
 	    "掲載期間が終了したため、企業情報の公開を終了しました（アーカイブ）。「更新」ボタンで再び公開できます。", now))
 		goto done;
@@ -191,6 +192,7 @@ expiry_round(db_t *db, int64_t now, expiry_report_t *rep)
 	int n, i, rounds = 0;
 
 	memset(rep, 0, sizeof(*rep));
+	settings_refresh(db, -1); /* the site name of the settings screen (also under `tick`) */
 	if (!company_settings_load(db, &s))
 		return false;
 	/* notices */

@@ -2,6 +2,7 @@
 #include "jobs/jobs.h"
 #include "jobs/expiry.h"
 #include "mail/mail.h"
+#include "auth/alerts.h"
 #include "auth/antispam.h"
 #include "auth/totp.h"
 #include "auth/audit.h"
@@ -49,6 +50,10 @@ jobs_housekeeping(db_t *db, int64_t now, const jobs_policy_t *p)
 		return -1;
 	n += m;
 	m = member_prune(db, now); /* unconfirmed registrations and reset links past their expiry */
+	if (m < 0)
+		return -1;
+	n += m;
+	m = alerts_prune(db, now); /* security events past ALERTS_EVENT_KEEP_S (SEC13) */
 	if (m < 0)
 		return -1;
 	n += m;
