@@ -63,6 +63,9 @@ static const struct { const char *code, *label; } ACTIONS[] = {
 	{ "audit.view", "監査ログの閲覧" },
 	{ "audit.export", "監査ログのCSVダウンロード" },
 	{ "audit.prune", "保存期間を過ぎた監査ログの削除" },
+	{ "media.upload", "画像の登録（画像ライブラリ）" },
+	{ "media.update", "画像の代替テキスト・管理用メモの変更" },
+	{ "media.delete", "画像の削除（画像ライブラリ）" },
 };
 #define NACTIONS (sizeof(ACTIONS) / sizeof(ACTIONS[0]))
 
@@ -76,6 +79,7 @@ static const struct { const char *code, *label; } GROUPS[] = {
 	{ "event", "イベント関係すべて" },
 	{ "seeker", "求職者情報関係すべて" },
 	{ "audit", "監査ログ関係すべて" },
+	{ "media", "画像ライブラリ関係すべて" },
 };
 #define NGROUPS (sizeof(GROUPS) / sizeof(GROUPS[0]))
 

@@ -119,6 +119,13 @@ static const route_t routes[] = {
 	/* audit viewer (audit_pages.c; issue 6 item 7) */
 	{ M_GET, "/staff/audit", ROLE_STAFF, page_staff_audit },
 	{ M_GET, "/staff/audit.csv", ROLE_STAFF, page_staff_audit_csv },
+	/* media library (medialib_pages.c; issue 6 item 5): the handlers ask web_can(POLICY_CMS) */
+	{ M_GET, "/staff/media", ROLE_STAFF, page_staff_media },
+	{ M_POST, "/staff/media", ROLE_STAFF, page_staff_media_post },
+	{ M_GET, "/staff/media.json", ROLE_STAFF, page_staff_media_json },
+	{ M_GET, "/staff/media/:id", ROLE_STAFF, page_staff_media_item },
+	{ M_POST, "/staff/media/:id", ROLE_STAFF, page_staff_media_item_post },
+	{ M_POST, "/staff/media/:id/delete", ROLE_STAFF, page_staff_media_delete_post },
 };
 
 static bool web_before(req_t *r, bool routed);
@@ -169,6 +176,7 @@ web_free(void)
 	listing_free();
 	register_free();
 	company_pages_free();
+	medialib_pages_free();
 	pagecache_clear();
 	templates = NULL;
 	catalogs = NULL;

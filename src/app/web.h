@@ -198,4 +198,14 @@ void page_staff_audit_csv(req_t *r);
 /* The Japanese label of an audit action code ("login.success" → ログイン成功), NULL when unknown. */
 const char *audit_action_label(const char *code);
 
+/* media library (medialib_pages.c; issue 6 item 5, G05, G40-G44, G80): /staff/media, its JSON for the
+ * editor's image picker (static/js/media-picker.js), an image's page, alt text, deletion when unused */
+void medialib_pages_free(void);
+void page_staff_media(req_t *r);
+void page_staff_media_post(req_t *r);
+void page_staff_media_json(req_t *r);
+void page_staff_media_item(req_t *r);
+void page_staff_media_item_post(req_t *r);
+void page_staff_media_delete_post(req_t *r);
+
 #endif
