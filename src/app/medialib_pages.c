@@ -233,11 +233,11 @@ item_value(req_t *r, db_t *db, const medialib_item_t *it, bool with_uses)
 }
 
 typedef struct upload_form {
-	const char *alt, *label, *q;
-	const char *err_file, *err_alt, *err_label, *err_q, *error;
+	const char *alt, *label;
+	const char *err_file, *err_alt, *err_label, *error;
 } upload_form_t;
 
-/* q and page of the request; false (and the message in f->err_q) when q is not acceptable. */
+/* q and page of the request; false (and a message in *err) when q is not acceptable. */
 static bool
 read_search(req_t *r, const char **q, int64_t *page, const char **err)
 {
@@ -272,8 +272,6 @@ render_list(req_t *r, db_t *db, upload_form_t *f)
 		return;
 	}
 	read_search(r, &q, &page, &qerr);
-	if (f->q != NULL)
-		q = f->q;
 	n = medialib_search(db, q, (page - 1) * MEDIALIB_PER_PAGE, MEDIALIB_PER_PAGE, items, &total);
 	if (n < 0) {
 		web_error(r, 500, NULL);

@@ -292,16 +292,17 @@ scan(db_t *db, const char *sql, const char *idstr, const char *quoted, const cha
     medialib_image_field_fn is_image, void *arg, medialib_use_t *uses, int max, int total)
 {
 	db_stmt_t *st = db_prepare(db, sql);
-	int i;
+	medialib_use_t last;
 
 	if (st == NULL)
 		return -1;
 	db_bind_str(st, 1, idstr);
 	db_bind_str(st, 2, quoted);
 	db_bind_str(st, 3, url);
+	memset(&last, 0, sizeof(last));
 	while (db_step(st) == DB_ROW) {
 		medialib_use_t u;
-		bool by_url = db_col_i64(st, 5) != 0, dup = false;
+		bool by_url = db_col_i64(st, 5) != 0;
 		memset(&u, 0, sizeof(u));
 		u.entity_id = db_col_i64(st, 0);
 		str_copy(u.type, sizeof(u.type), db_col_text(st, 1));
@@ -313,11 +314,10 @@ scan(db_t *db, const char *sql, const char *idstr, const char *quoted, const cha
 			continue;
 		if (!by_url && (db_col_i64(st, 4) != 0 || is_image == NULL || !is_image(u.type, u.field, arg)))
 			continue;  /* the id's digits in a field that is not an image field: a number, not a reference */
-		for (i = 0; i < total && i < max; i++)
-			if (uses[i].entity_id == u.entity_id && uses[i].pending == u.pending && strcmp(uses[i].field, u.field) == 0)
-				dup = true;
-		if (dup)
+		/* rows come in document order, so the values under one field (a links array) are neighbours */
+		if (last.entity_id == u.entity_id && strcmp(last.field, u.field) == 0)
 			continue;
+		last = u;
 		if (total < max)
 			uses[total] = u;
 		total++;

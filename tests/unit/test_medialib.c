@@ -238,9 +238,10 @@ test_usage(void **state)
 	assert_int_equal(medialib_usage(db, 50, KEY, is_image, NULL, uses, 8), 1);
 	/* its URL in a Markdown body (any width, any format), and in a links array */
 	entity("column", "コラム", "{\"body\":\"前文\\n\\n![紅葉](/media/" KEY "-1280.jpg)\\n\\n![紅葉](/media/" KEY "-640.webp)\"}");
-	banner = entity("banner", "バナー", "{\"links\":[{\"label\":\"画像\",\"url\":\"/media/" KEY "-320.jpg\"}]}");
+	banner = entity("banner", "バナー", "{\"links\":[{\"label\":\"画像\",\"url\":\"/media/" KEY "-320.jpg\"},"
+	    "{\"label\":\"大きい画像\",\"url\":\"/media/" KEY "-1280.jpg\"}]}");
 	n = medialib_usage(db, 50, KEY, is_image, NULL, uses, 8);
-	assert_int_equal(n, 3);  /* the body counts once */
+	assert_int_equal(n, 3);  /* the body counts once, the two links of the banner once */
 	assert_string_equal(uses[1].type, "column");
 	assert_string_equal(uses[1].field, "body");
 	assert_true(uses[1].by_url);
@@ -264,6 +265,7 @@ test_usage(void **state)
 	assert_int_equal(uses[3].entity_id, company);
 	/* all are counted, max are listed */
 	assert_int_equal(medialib_usage(db, 50, KEY, is_image, NULL, uses, 2), 4);
+	assert_int_equal(medialib_usage(db, 50, KEY, is_image, NULL, NULL, 0), 4);  /* the count alone, as the list shows it */
 	(void)job;
 }
 
