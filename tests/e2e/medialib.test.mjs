@@ -130,6 +130,15 @@ describe('media library (issue 6 item 5)', () => {
     await upload(page, [{ name: 'x.svg', mimeType: 'image/svg+xml', buffer: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>') }], 'ロゴ');
     assert.match(await page.locator('#file-error').innerText(), /SVG・HTML/);
     assert.equal(await page.getByLabel('代替テキスト（必須）').inputValue(), 'ロゴ');
+    // one upload is one transaction: a bad second file leaves the good first one unstored, and says which
+    await upload(page, [file('good.png', 60), { name: 'bad.html', mimeType: 'text/html', buffer: Buffer.from('<!DOCTYPE html><p>x') }],
+      '途中で失敗する登録');
+    assert.match(await page.locator('#file-error').innerText(), /「bad\.html」.*何も登録していません/);
+    await search(page, '途中で失敗');
+    assert.ok(await page.getByText('該当する画像はありません。').isVisible(), 'nothing half-written');
+    // at most 10 files at once
+    await upload(page, Array.from({ length: 11 }, (_, i) => file(`many${i}.png`, 70 + i)), '多すぎる登録');
+    assert.match(await page.locator('#file-error').innerText(), /一度に登録できる画像は10件まで/);
     // search: alt text, note
     await search(page, '紅葉');
     assert.match(await page.getByRole('heading', { name: /「紅葉」の検索結果/ }).innerText(), /（2件）/);
@@ -138,6 +147,19 @@ describe('media library (issue 6 item 5)', () => {
     assert.equal(await page.getByRole('img', { name: '群馬県庁の外観' }).count(), 1);
     await search(page, '見つからない言葉');
     assert.ok(await page.getByText('該当する画像はありません。').isVisible());
+    // pages of 24, newest first: with ten more images there are more than 24 (the demo has its own too)
+    await upload(page, Array.from({ length: 10 }, (_, i) => file(`page${i}.png`, 100 + i)), 'ページ送りの確認用');
+    await page.waitForURL(/done=10/);
+    await page.goto(srv.url + '/staff/media');
+    const total = Number((await page.getByRole('heading', { name: /登録されている画像/ }).innerText()).match(/（(\d+)件）/)[1]);
+    assert.ok(total > 24, `${total} images`);
+    assert.equal(await page.locator('.media-card').count(), 24);
+    const pager = page.getByRole('navigation', { name: 'ページ送り' });
+    await pager.getByRole('link', { name: '次のページ' }).click();
+    await page.waitForURL(/page=2/);
+    assert.ok(await page.getByText(`${total}件中 25〜${Math.min(total, 48)}件目`).isVisible());
+    assert.equal(await page.locator('.media-card').count(), Math.min(total, 48) - 24);
+    assert.equal(await pager.getByRole('link', { name: '前のページ' }).count(), 1);
     await page.context().close();
   });
 
@@ -193,7 +215,7 @@ describe('media library (issue 6 item 5)', () => {
   it('refuses to delete an image used by a record and says where (image field and Markdown body)', async () => {
     // a demo banner's image is used by its image field (G80); only the prefecture manages images without a department
     const admin = await as('demo-pref');
-    const json = await (await admin.request.get(srv.url + '/staff/media.json?page=1')).json();
+    const json = await (await admin.request.get(srv.url + '/staff/media.json?q=demo&page=1')).json();
     let used = null;
     for (const it of json.items) {
       await admin.goto(srv.url + '/staff/media/' + it.id);
