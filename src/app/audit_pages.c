@@ -81,6 +81,9 @@ static const struct { const char *code, *label; } ACTIONS[] = {
 	{ "content.delete", "記事の削除" },
 	{ "settings.update", "サイト設定の変更" },
 	{ "security.ack", "セキュリティ警告の確認" },
+	{ "media.upload", "画像の登録（画像ライブラリ）" },
+	{ "media.update", "画像の代替テキスト・管理用メモの変更" },
+	{ "media.delete", "画像の削除（画像ライブラリ）" },
 };
 #define NACTIONS (sizeof(ACTIONS) / sizeof(ACTIONS[0]))
 
@@ -98,6 +101,7 @@ static const struct { const char *code, *label; } GROUPS[] = {
 	{ "content", "記事・ページの編集関係すべて" },
 	{ "settings", "サイト設定関係すべて" },
 	{ "security", "セキュリティ警告関係すべて" },
+	{ "media", "画像ライブラリ関係すべて" },
 };
 #define NGROUPS (sizeof(GROUPS) / sizeof(GROUPS[0]))
 

@@ -154,6 +154,13 @@ static const route_t routes[] = {
 	{ M_POST, "/staff/settings", ROLE_STAFF, page_staff_settings_post },
 	{ M_GET, "/staff/security", ROLE_STAFF, page_staff_security },
 	{ M_POST, "/staff/security/:id/ack", ROLE_STAFF, page_staff_security_ack_post },
+	/* media library (medialib_pages.c; issue 6 item 5): the handlers ask web_can(POLICY_CMS) */
+	{ M_GET, "/staff/media", ROLE_STAFF, page_staff_media },
+	{ M_POST, "/staff/media", ROLE_STAFF, page_staff_media_post },
+	{ M_GET, "/staff/media.json", ROLE_STAFF, page_staff_media_json },
+	{ M_GET, "/staff/media/:id", ROLE_STAFF, page_staff_media_item },
+	{ M_POST, "/staff/media/:id", ROLE_STAFF, page_staff_media_item_post },
+	{ M_POST, "/staff/media/:id/delete", ROLE_STAFF, page_staff_media_delete_post },
 };
 
 static bool web_before(req_t *r, bool routed);
@@ -205,6 +212,7 @@ web_free(void)
 	register_free();
 	company_pages_free();
 	cms_pages_free();
+	medialib_pages_free();
 	pagecache_clear();
 	settings_free();
 	templates = NULL;

@@ -248,5 +248,14 @@ void page_staff_security_ack_post(req_t *r);
 void web_security_event(req_t *r, int kind, const char *detail);
 /* The open alerts for the staff dashboard (administrators only) into ctx as "security_alerts". */
 void security_alerts_section(req_t *r, tv_t *ctx);
+/* media library (medialib_pages.c; issue 6 item 5, G05, G40-G44, G80): /staff/media, its JSON for the
+ * editor's image picker (static/js/media-picker.js), an image's page, alt text, deletion when unused */
+void medialib_pages_free(void);
+void page_staff_media(req_t *r);
+void page_staff_media_post(req_t *r);
+void page_staff_media_json(req_t *r);
+void page_staff_media_item(req_t *r);
+void page_staff_media_item_post(req_t *r);
+void page_staff_media_delete_post(req_t *r);
 
 #endif
