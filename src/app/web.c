@@ -121,6 +121,10 @@ static const route_t routes[] = {
 	{ M_GET, "/staff/audit.csv", ROLE_STAFF, page_staff_audit_csv },
 	/* job sheet (jobsheet.c; issue 7 item 2) */
 	{ M_GET, "/staff/jobs/:id/sheet", ROLE_STAFF, page_staff_job_sheet },
+	/* CSV in and out (csvio.c; issue 7 item 4) */
+	{ M_GET, "/staff/import", ROLE_STAFF, page_staff_import },
+	{ M_POST, "/staff/import", ROLE_STAFF, page_staff_import_post },
+	{ M_GET, "/staff/import/template/:file", ROLE_STAFF, page_staff_import_template },
 };
 
 static bool web_before(req_t *r, bool routed);

@@ -208,4 +208,9 @@ struct schema_field;
 const struct schema *listing_schema(void);
 tv_t *listing_field_text(req_t *r, struct db *db, int64_t id, const struct schema_field *f, struct json_t *fields);
 
+/* CSV in and out (csvio.c, csvio_export.c; issue 7 item 4, G67) */
+void page_staff_import(req_t *r);
+void page_staff_import_post(req_t *r);
+void page_staff_import_template(req_t *r);
+
 #endif

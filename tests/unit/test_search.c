@@ -429,6 +429,63 @@ test_snippet_escaped(void **state)
 	arena_free(&a);
 }
 
+static bool
+refuse_commit(db_t *db, const import_report_t *rep, void *arg)
+{
+	*(int64_t *)arg = rep->written;
+	return false;
+}
+
+/* issue 7 item 4 (G67): a dry run checks and writes nothing; the before-commit hook (the audit entry) can
+ * refuse the whole import; outside the prefecture rows get, and may only name, the importer's department. */
+static void
+test_import_dry_run_and_department(void **state)
+{
+	db_t *db = *state;
+	char csv[4096];
+	import_report_t rep;
+	import_opts_t o = { .dry_run = true };
+	int64_t seen = -1;
+	db_stmt_t *st;
+
+	snprintf(csv, sizeof(csv), "title,company_name,description,occupation,employment,municipality,department" LAW_COLS "\n"
+	    "良い行,社,内容,07,seishain,10201," LAW "\n"
+	    "悪い行,社,内容,07,seishain,大阪市," LAW "\n"
+	    "よその部署,社,内容,07,seishain,10201,kigyo" LAW "\n");
+	assert_false(import_entities_ex(db, schema, "job", IMPORT_CSV, csv, strlen(csv), &o, NOW, &rep));
+	assert_int_equal(rep.rows, 3);
+	assert_int_equal(rep.bad, 1);
+	assert_int_equal(rep.written, 2); /* would be written */
+	assert_non_null(strstr(rep.errors.data, "3行目: 「就業場所（市町村）」"));
+	buf_free(&rep.errors);
+	/* own department only: the third row is refused, the first gets shushoku */
+	o = (import_opts_t){ .dry_run = true, .department_code = "shushoku", .department_name = "就職支援部門",
+	    .own_department_only = true };
+	assert_false(import_entities_ex(db, schema, "job", IMPORT_CSV, csv, strlen(csv), &o, NOW, &rep));
+	assert_int_equal(rep.bad, 2);
+	assert_non_null(strstr(rep.errors.data, "4行目: 「担当部署」には自分の部署しか指定できません。"));
+	buf_free(&rep.errors);
+	/* a refusing hook rolls everything back */
+	o = (import_opts_t){ .skip_bad = true, .before_commit = refuse_commit, .arg = &seen, .department_code = "shushoku",
+	    .own_department_only = true };
+	assert_false(import_entities_ex(db, schema, "job", IMPORT_CSV, csv, strlen(csv), &o, NOW, &rep));
+	assert_int_equal(seen, 1);
+	buf_free(&rep.errors);
+	st = db_prepare(db, "SELECT COUNT(*) FROM entities");
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_int_equal(db_col_i64(st, 0), 0);
+	db_done(st);
+	/* for real, skipping the bad rows: one written, in the importer's department */
+	o = (import_opts_t){ .skip_bad = true, .department_code = "shushoku", .own_department_only = true };
+	assert_true(import_entities_ex(db, schema, "job", IMPORT_CSV, csv, strlen(csv), &o, NOW, &rep));
+	assert_int_equal(rep.written, 1);
+	buf_free(&rep.errors);
+	st = db_prepare(db, "SELECT d.code FROM entities e JOIN departments d ON d.id = e.department_id");
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_string_equal(db_col_text(st, 0), "shushoku");
+	db_done(st);
+}
+
 int
 main(void)
 {
@@ -438,6 +495,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_facet_counts_brute_force, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_index_in_step, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_import_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_import_dry_run_and_department, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_import_jsonl_and_labels, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_snippet_escaped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_term_names, setup, teardown),
