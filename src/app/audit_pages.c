@@ -65,6 +65,7 @@ static const struct { const char *code, *label; } ACTIONS[] = {
 	{ "audit.prune", "保存期間を過ぎた監査ログの削除" },
 	{ "job.print", "求人票の印刷" },
 	{ "content.import", "CSV一括取り込み" },
+	{ "content.export", "一覧のCSVダウンロード" },
 };
 #define NACTIONS (sizeof(ACTIONS) / sizeof(ACTIONS[0]))
 

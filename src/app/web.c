@@ -125,6 +125,7 @@ static const route_t routes[] = {
 	{ M_GET, "/staff/import", ROLE_STAFF, page_staff_import },
 	{ M_POST, "/staff/import", ROLE_STAFF, page_staff_import_post },
 	{ M_GET, "/staff/import/template/:file", ROLE_STAFF, page_staff_import_template },
+	{ M_GET, "/staff/export/:file", ROLE_STAFF, page_staff_export },
 };
 
 static bool web_before(req_t *r, bool routed);

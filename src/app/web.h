@@ -212,5 +212,6 @@ tv_t *listing_field_text(req_t *r, struct db *db, int64_t id, const struct schem
 void page_staff_import(req_t *r);
 void page_staff_import_post(req_t *r);
 void page_staff_import_template(req_t *r);
+void page_staff_export(req_t *r);
 
 #endif

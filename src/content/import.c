@@ -21,6 +21,10 @@ static const struct { const char *name; const char *label; int kind; } sys_cols[
 	{ "listing_start", "掲載開始日", COL_START },
 	{ "listing_end", "掲載終了日", COL_END },
 	{ "department", "担当部署", COL_DEPT },
+	/* columns of an export (csvio_export.c) that an import does not take: it always registers new records */
+	{ "id", "番号", COL_IGNORED },
+	{ "created_at", "登録日", COL_IGNORED },
+	{ "updated_at", "更新日", COL_IGNORED },
 };
 
 static void

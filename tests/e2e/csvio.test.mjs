@@ -128,4 +128,52 @@ describe('CSV import on screen (G67)', () => {
     await page.getByText(/誤りはありません。1件を登録できます。/).waitFor();
     await page.context().close();
   });
+
+  it('G67/item 9: the job list as CSV: BOM, labels, formula cells neutralised, filters, audited, streamed; the file imports back', async () => {
+    const page = await as('demo-shushoku');
+    const file = csv(['"=HYPERLINK(""http://example.com"",""クリック"")",ゼット商事,提案営業,07,seishain,10201']);
+    await submit(page, file, { mode: '取り込む' });
+    const req = page.context().request;
+    let res = await req.get(srv.url + '/staff/export/job.csv?q=' + encodeURIComponent('HYPERLINK'));
+    assert.equal(res.status(), 200);
+    assert.match(res.headers()['content-type'], /^text\/csv; charset=utf-8/);
+    assert.match(res.headers()['content-disposition'], /attachment; filename="job-\d{4}-\d{2}-\d{2}\.csv"/);
+    assert.equal(res.headers()['cache-control'], 'no-store');
+    let body = (await res.body()).toString('utf8');
+    assert.ok(body.startsWith('\ufeff"番号","求人タイトル","企業名"'), body.slice(0, 60));
+    const lines = body.trim().split('\r\n');
+    assert.equal(lines.length, 2, 'the header and the one match');
+    assert.ok(lines[1].includes('"\'=HYPERLINK(""http://example.com"",""クリック"")"'), lines[1]);
+    assert.ok(lines[1].includes('"販売・営業の職業"') || lines[1].includes('"07"') || /"[^"]*営業[^"]*"/.test(lines[1]));
+    // everything: as many rows as the staff search has, and the whole file passes the import check
+    res = await req.get(srv.url + '/staff/export/job.csv');
+    body = (await res.body()).toString('utf8');
+    const rows = body.trim().split('\r\n').length - 1;
+    const total = Number(cli(['search', '--data', srv.data, '--type', 'job', '--staff']).stdout.match(/^total (\d+)$/m)[1]);
+    assert.equal(rows, total);
+    // (the prefecture: an employment-support importer may not name the company-support department)
+    const pref = await as('demo-pref');
+    const check = await submit(pref, Buffer.from(body, 'utf8'));
+    await check.getByText(/確認の結果/).waitFor();
+    assert.match(await check.textContent(), new RegExp(`誤りはありません。${total}件を登録できます。`));
+    await pref.context().close();
+    // a status filter
+    res = await req.get(srv.url + '/staff/export/job.csv?status=draft');
+    body = (await res.body()).toString('utf8');
+    const drafts = body.trim().split('\r\n').slice(1);
+    assert.ok(drafts.length >= 1 && drafts.every((l) => l.includes(',"draft",')), 'only drafts');
+    await page.context().close();
+    // audited with the filter
+    const admin = await as('demo-pref');
+    await admin.goto(srv.url + '/staff/audit?action=content.export');
+    const first = await admin.getByRole('region', { name: '監査ログの一覧' }).locator('tbody tr').last().textContent();
+    assert.match(first, /一覧のCSVダウンロード/);
+    assert.match(first, /rows=1 filter=q=HYPERLINK/);
+    await admin.context().close();
+    // view-role staff may not export; unknown types are 404
+    const viewer = await as('demo-viewer');
+    assert.equal((await viewer.context().request.get(srv.url + '/staff/export/job.csv')).status(), 403);
+    assert.equal((await viewer.context().request.get(srv.url + '/staff/export/news.csv')).status(), 404);
+    await viewer.context().close();
+  });
 });
