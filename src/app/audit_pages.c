@@ -84,6 +84,8 @@ static const struct { const char *code, *label; } ACTIONS[] = {
 	{ "media.upload", "画像の登録（画像ライブラリ）" },
 	{ "media.update", "画像の代替テキスト・管理用メモの変更" },
 	{ "media.delete", "画像の削除（画像ライブラリ）" },
+	{ "content.import", "CSV一括取り込み" },
+	{ "content.export", "一覧のCSVダウンロード" },
 };
 #define NACTIONS (sizeof(ACTIONS) / sizeof(ACTIONS[0]))
 

@@ -46,7 +46,8 @@ static const char usage[] =
     "                   [--role view|edit|admin]   (staff; default edit; the first administrator needs --role admin)\n"
     "                   (the password is read from standard input)\n"
     "  tsunagu audit verify [--data DIR]\n"
-    "  tsunagu import [--data DIR] [--site NAME] --type TYPE [--skip-bad] FILE   (CSV or JSON Lines file)\n"
+    "  tsunagu import [--data DIR] [--site NAME] --type TYPE [--skip-bad] [--dry-run] FILE   (CSV or JSON Lines file;\n"
+    "                 --dry-run checks every row and writes nothing)\n"
     "  tsunagu search [--data DIR] [--site NAME] --type TYPE [--facet VOCAB=CODE ...] [--sort relevance|newest|deadline]\n"
     "                 [--staff] [--page N] [QUERY]\n"
     "  tsunagu media add [--data DIR] FILE...   (JPEG, PNG, WebP or GIF; prints: id, key, width x height)\n"
@@ -73,7 +74,7 @@ struct opts {
 	int         nfacets;
 	const char *args[16];       /* positional arguments */
 	int         nargs;
-	bool        dev, demo, skip_bad, staff;
+	bool        dev, demo, skip_bad, dry_run, staff;
 };
 
 static int
@@ -88,6 +89,7 @@ parse_opts(int argc, char **argv, int start, struct opts *o)
 		if (strcmp(a, "--dev") == 0) { o->dev = true; continue; }
 		if (strcmp(a, "--demo") == 0) { o->demo = true; continue; }
 		if (strcmp(a, "--skip-bad") == 0) { o->skip_bad = true; continue; }
+		if (strcmp(a, "--dry-run") == 0) { o->dry_run = true; continue; }
 		if (strcmp(a, "--staff") == 0) { o->staff = true; continue; }
 		if (strcmp(a, "--facet") == 0 && i + 1 < argc) {
 			if (o->nfacets >= (int)(sizeof(o->facets) / sizeof(o->facets[0]))) {
@@ -312,13 +314,17 @@ cmd_import(db_t *db, const struct opts *o)
 		munmap(data, len);
 		return 1;
 	}
-	ok = import_entities(db, s, o->type, import_guess_format(o->args[0], data, len), data, len, o->skip_bad,
-	    jtime_now(), &rep);
+	ok = import_entities_ex(db, s, o->type, import_guess_format(o->args[0], data, len), data, len,
+	    &(import_opts_t){ .skip_bad = o->skip_bad, .dry_run = o->dry_run }, jtime_now(), &rep);
 	if (rep.errors.len > 0)
 		fputs(rep.errors.data, stderr);
-	printf("import: %lld rows read, %lld written, %lld with errors%s\n", (long long)rep.rows,
-	    (long long)rep.written, (long long)rep.bad,
-	    rep.bad > 0 && !o->skip_bad ? " (nothing written; fix the rows or use --skip-bad)" : "");
+	if (o->dry_run)
+		printf("import (dry run, nothing written): %lld rows read, %lld would be written, %lld with errors\n",
+		    (long long)rep.rows, (long long)rep.written, (long long)rep.bad);
+	else
+		printf("import: %lld rows read, %lld written, %lld with errors%s\n", (long long)rep.rows,
+		    (long long)rep.written, (long long)rep.bad,
+		    rep.bad > 0 && !o->skip_bad ? " (nothing written; fix the rows or use --skip-bad)" : "");
 	buf_free(&rep.errors);
 	schema_free(s);
 	munmap(data, len);

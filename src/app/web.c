@@ -161,6 +161,11 @@ static const route_t routes[] = {
 	{ M_GET, "/staff/media/:id", ROLE_STAFF, page_staff_media_item },
 	{ M_POST, "/staff/media/:id", ROLE_STAFF, page_staff_media_item_post },
 	{ M_POST, "/staff/media/:id/delete", ROLE_STAFF, page_staff_media_delete_post },
+	/* CSV in and out (csvio.c; issue 7 item 4) */
+	{ M_GET, "/staff/import", ROLE_STAFF, page_staff_import },
+	{ M_POST, "/staff/import", ROLE_STAFF, page_staff_import_post },
+	{ M_GET, "/staff/import/template/:file", ROLE_STAFF, page_staff_import_template },
+	{ M_GET, "/staff/export/:file", ROLE_STAFF, page_staff_export },
 };
 
 static bool web_before(req_t *r, bool routed);

@@ -258,4 +258,10 @@ void page_staff_media_item(req_t *r);
 void page_staff_media_item_post(req_t *r);
 void page_staff_media_delete_post(req_t *r);
 
+/* CSV in and out (csvio.c, csvio_export.c; issue 7 item 4, G67) */
+void page_staff_import(req_t *r);
+void page_staff_import_post(req_t *r);
+void page_staff_import_template(req_t *r);
+void page_staff_export(req_t *r);
+
 #endif

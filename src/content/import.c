@@ -21,6 +21,10 @@ static const struct { const char *name; const char *label; int kind; } sys_cols[
 	{ "listing_start", "掲載開始日", COL_START },
 	{ "listing_end", "掲載終了日", COL_END },
 	{ "department", "担当部署", COL_DEPT },
+	/* columns of an export (csvio_export.c) that an import does not take: it always registers new records */
+	{ "id", "番号", COL_IGNORED },
+	{ "created_at", "登録日", COL_IGNORED },
+	{ "updated_at", "更新日", COL_IGNORED },
 };
 
 static void
@@ -77,7 +81,8 @@ put(entity_draft_t *d, const column_t *c, const char *v)
 
 /* Validates and (when valid) inserts one draft; counts and reports. */
 static bool
-take(db_t *db, const entity_terms_t *tc, entity_draft_t *d, int64_t line, int64_t now, import_report_t *rep)
+take(db_t *db, const entity_terms_t *tc, const import_opts_t *o, entity_draft_t *d, int64_t line, int64_t now,
+    import_report_t *rep)
 {
 	entity_ready_t e;
 	buf_t errors = BUF_INIT;
@@ -85,6 +90,17 @@ take(db_t *db, const entity_terms_t *tc, entity_draft_t *d, int64_t line, int64_
 	bool ok;
 
 	rep->rows++;
+	if (o->department_code != NULL) {
+		bool blank = d->department == NULL || d->department[0] == '\0';
+		if (!blank && strcmp(d->department, o->department_code) != 0 &&
+		    (o->department_name == NULL || strcmp(d->department, o->department_name) != 0) && o->own_department_only) {
+			rep->bad++;
+			report(rep, line, "「担当部署」には自分の部署しか指定できません。");
+			return true;
+		}
+		if (blank || o->own_department_only)
+			d->department = o->department_code;
+	}
 	if (!entity_validate_with(db, tc, d, &e, &errors)) {
 		rep->bad++;
 		report(rep, line, errors.data ? errors.data : "不正な行です。");
@@ -103,8 +119,8 @@ take(db_t *db, const entity_terms_t *tc, entity_draft_t *d, int64_t line, int64_
 }
 
 static bool
-import_csv(db_t *db, const entity_terms_t *tc, const schema_type_t *t, const char *data, size_t len, int64_t now,
-    import_report_t *rep)
+import_csv(db_t *db, const entity_terms_t *tc, const import_opts_t *o, const schema_type_t *t, const char *data,
+    size_t len, int64_t now, import_report_t *rep)
 {
 	csv_reader_t r;
 	column_t cols[CSV_MAX_FIELDS];
@@ -149,7 +165,7 @@ import_csv(db_t *db, const entity_terms_t *tc, const schema_type_t *t, const cha
 		d.type = t;
 		for (i = 0; i < ncols; i++)
 			put(&d, &cols[i], r.fields[i]);
-		ok = take(db, tc, &d, r.line, now, rep);
+		ok = take(db, tc, o, &d, r.line, now, rep);
 	}
 	csv_reader_free(&r);
 	return ok;
@@ -187,8 +203,8 @@ json_text(json_t *v)
 }
 
 static bool
-import_jsonl(db_t *db, const entity_terms_t *tc, const schema_type_t *t, const char *data, size_t len, int64_t now,
-    import_report_t *rep)
+import_jsonl(db_t *db, const entity_terms_t *tc, const import_opts_t *o, const schema_type_t *t, const char *data,
+    size_t len, int64_t now, import_report_t *rep)
 {
 	size_t pos = 0;
 	int64_t line = 0;
@@ -252,7 +268,7 @@ import_jsonl(db_t *db, const entity_terms_t *tc, const schema_type_t *t, const c
 			rep->rows++;
 			rep->bad++;
 		} else {
-			ok = take(db, tc, &d, line, now, rep);
+			ok = take(db, tc, o, &d, line, now, rep);
 		}
 		while (ntexts > 0)
 			free(texts[--ntexts]);
@@ -280,6 +296,15 @@ bool
 import_entities(db_t *db, const schema_t *s, const char *type, import_format_t fmt, const char *data,
     size_t len, bool skip_bad, int64_t now, import_report_t *rep)
 {
+	import_opts_t o = { .skip_bad = skip_bad };
+
+	return import_entities_ex(db, s, type, fmt, data, len, &o, now, rep);
+}
+
+bool
+import_entities_ex(db_t *db, const schema_t *s, const char *type, import_format_t fmt, const char *data,
+    size_t len, const import_opts_t *o, int64_t now, import_report_t *rep)
+{
 	const schema_type_t *t = schema_type(s, type);
 	entity_terms_t *tc;
 	bool ok;
@@ -300,14 +325,21 @@ import_entities(db_t *db, const schema_t *s, const char *type, import_format_t f
 		buf_puts(&rep->errors, "選択肢の一覧を読めませんでした。\n");
 		return false;
 	}
-	ok = fmt == IMPORT_CSV ? import_csv(db, tc, t, data, len, now, rep) : import_jsonl(db, tc, t, data, len, now, rep);
+	ok = fmt == IMPORT_CSV ? import_csv(db, tc, o, t, data, len, now, rep) :
+	    import_jsonl(db, tc, o, t, data, len, now, rep);
 	entity_terms_free(tc);
-	if (!ok || (rep->bad > 0 && !skip_bad)) {
+	if (!ok || (rep->bad > 0 && !o->skip_bad)) {
 		db_rollback(db);
-		rep->written = 0;
+		if (!o->dry_run)
+			rep->written = 0;
 		return false;
 	}
-	if (!db_commit(db)) {
+	if (o->dry_run) {
+		/* the rows were written to see that they can be (constraints, indexes); none of it stays */
+		db_rollback(db);
+		return true;
+	}
+	if ((o->before_commit != NULL && !o->before_commit(db, rep, o->arg)) || !db_commit(db)) {
 		db_rollback(db);
 		rep->written = 0;
 		return false;

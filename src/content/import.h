@@ -30,6 +30,24 @@ typedef struct import_report {
  * written (with skip_bad: the good rows; without: all rows, or nothing if any was bad). */
 bool import_entities(db_t *db, const schema_t *s, const char *type, import_format_t fmt, const char *data,
          size_t len, bool skip_bad, int64_t now, import_report_t *rep);
+/* Options of import_entities_ex. */
+typedef struct import_opts {
+	bool skip_bad;  /* write the good rows even when some are bad */
+	bool dry_run;   /* check every row and report, then write nothing (rep->written: rows that would be) */
+	/* Called inside the write transaction just before it commits (not on a dry run): the caller's audit
+	 * entry, so the import and its record commit together. Returning false rolls everything back. */
+	bool (*before_commit)(db_t *db, const import_report_t *rep, void *arg);
+	void *arg;
+	/* The department rows without one get (a code), and with own_department_only the only one a row may
+	 * name (by code or name): staff outside the prefecture import into their own department (G62). */
+	const char *department_code;
+	const char *department_name;
+	bool        own_department_only;
+} import_opts_t;
+
+bool import_entities_ex(db_t *db, const schema_t *s, const char *type, import_format_t fmt, const char *data,
+         size_t len, const import_opts_t *o, int64_t now, import_report_t *rep);
+
 /* CSV when the name ends in .csv, JSON Lines for .jsonl/.ndjson/.json, else by the first byte ('{'). */
 import_format_t import_guess_format(const char *filename, const char *data, size_t len);
 

@@ -73,6 +73,14 @@ typedef struct req {
 	size_t           copy_len;
 	const char      *content_encoding;
 	const char      *etag;
+	/* A body produced piece by piece after the handler returned (a large CSV export): the server calls
+	 * stream(stream_arg, buf, max) for up to max bytes each time until it returns 0 (the end) or -1 (an
+	 * error: the connection is closed), then stream_free(stream_arg) once, whatever happened. The state
+	 * must not live in the request arena (it may outlive the request's bookkeeping); calls come from the
+	 * thread that serves the connection. Not compressed. */
+	long           (*stream)(void *arg, char *buf, size_t max);
+	void           (*stream_free)(void *arg);
+	void            *stream_arg;
 } req_t;
 
 /* Header from the request (case-insensitive name), or NULL. */

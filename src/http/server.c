@@ -68,6 +68,8 @@ request_done(void *cls, struct MHD_Connection *con, void **req_cls, enum MHD_Req
 
 	if (r == NULL)
 		return;
+	if (r->stream != NULL)  /* a stream that never became a response */
+		r->stream_free(r->stream_arg);
 	buf_free(&r->body);
 	buf_free(&r->out);
 	arena_free(&r->arena);
@@ -320,6 +322,36 @@ compressible(const char *ct)
 	    strncmp(ct, "application/xml", 15) == 0 || strncmp(ct, "image/svg", 9) == 0);
 }
 
+/* A streamed body (req_t.stream): the handler's producer and its state, owned by the response. */
+struct stream {
+	long (*fn)(void *arg, char *buf, size_t max);
+	void (*free)(void *arg);
+	void  *arg;
+};
+
+static ssize_t
+stream_reader(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct stream *st = cls;
+	long n = st->fn(st->arg, buf, max);
+
+	(void)pos;
+	if (n == 0)
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	if (n < 0)
+		return MHD_CONTENT_READER_END_WITH_ERROR;
+	return (ssize_t)n;
+}
+
+static void
+stream_done(void *cls)
+{
+	struct stream *st = cls;
+
+	st->free(st->arg);
+	free(st);
+}
+
 static enum MHD_Result
 respond(req_t *r)
 {
@@ -331,7 +363,24 @@ respond(req_t *r)
 
 	if (r->status == 0)
 		r->status = 200;
-	if (r->static_body != NULL) {
+	if (r->stream != NULL) {
+		struct stream *st = malloc(sizeof(*st));
+		if (st == NULL) {
+			r->stream_free(r->stream_arg);
+			r->stream = NULL;
+			return MHD_NO;
+		}
+		st->fn = r->stream;
+		st->free = r->stream_free;
+		st->arg = r->stream_arg;
+		r->stream = NULL;  /* the response owns the state from here (stream_done frees it) */
+		len = 0;           /* not known: the access log shows 0 for a streamed body */
+		resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024, stream_reader, st, stream_done);
+		if (resp == NULL) {
+			stream_done(st);
+			return MHD_NO;
+		}
+	} else if (r->static_body != NULL) {
 		len = r->static_len;
 		resp = MHD_create_response_from_buffer(len, (void *)(uintptr_t)r->static_body, MHD_RESPMEM_PERSISTENT);
 	} else if (r->copy_body != NULL) {

@@ -988,6 +988,11 @@ run_index(const sx_index_t *ix, arena_t *a, const search_params_t *p, const sear
 	fbits = filter_bits(ix, p, &need);
 	counts = calloc(sx_nslots(ix) + 1, sizeof(uint32_t));
 	first = (size_t)(page - 1) * (size_t)per;
+	if (p->all) {
+		/* an export: every match, so the heap holds every document it could be */
+		first = 0;
+		per = ix->ndocs > 0 ? (int)ix->ndocs : 1;
+	}
 	top.k = (uint32_t)(first + (size_t)per);
 	top.h = malloc(sizeof(scored_t) * top.k);
 	if (fbits == NULL || counts == NULL || top.h == NULL)

@@ -39,6 +39,7 @@ typedef struct search_params {
 	int             per_page;
 	bool            staff;     /* every status and period */
 	bool            facets;    /* compute facet counts */
+	bool            all;       /* every match in sort order, ignoring page and per_page (an export) */
 	int64_t         now;
 } search_params_t;
 

@@ -9,6 +9,7 @@
 #include "core/jtime.h"
 #include "core/log.h"
 #include "search/search.h"
+#include "app/export.h"
 
 #define NOW 1790000000 /* 2026-09-21 */
 
@@ -429,6 +430,148 @@ test_snippet_escaped(void **state)
 	arena_free(&a);
 }
 
+static bool
+refuse_commit(db_t *db, const import_report_t *rep, void *arg)
+{
+	*(int64_t *)arg = rep->written;
+	return false;
+}
+
+/* issue 7 item 4 (G67): a dry run checks and writes nothing; the before-commit hook (the audit entry) can
+ * refuse the whole import; outside the prefecture rows get, and may only name, the importer's department. */
+static void
+test_import_dry_run_and_department(void **state)
+{
+	db_t *db = *state;
+	char csv[4096];
+	import_report_t rep;
+	import_opts_t o = { .dry_run = true };
+	int64_t seen = -1;
+	db_stmt_t *st;
+
+	snprintf(csv, sizeof(csv), "title,company_name,description,occupation,employment,municipality,department" LAW_COLS "\n"
+	    "良い行,社,内容,07,seishain,10201," LAW "\n"
+	    "悪い行,社,内容,07,seishain,大阪市," LAW "\n"
+	    "よその部署,社,内容,07,seishain,10201,kigyo" LAW "\n");
+	assert_false(import_entities_ex(db, schema, "job", IMPORT_CSV, csv, strlen(csv), &o, NOW, &rep));
+	assert_int_equal(rep.rows, 3);
+	assert_int_equal(rep.bad, 1);
+	assert_int_equal(rep.written, 2); /* would be written */
+	assert_non_null(strstr(rep.errors.data, "3行目: 「就業場所（市町村）」"));
+	buf_free(&rep.errors);
+	/* own department only: the third row is refused, the first gets shushoku */
+	o = (import_opts_t){ .dry_run = true, .department_code = "shushoku", .department_name = "就職支援部門",
+	    .own_department_only = true };
+	assert_false(import_entities_ex(db, schema, "job", IMPORT_CSV, csv, strlen(csv), &o, NOW, &rep));
+	assert_int_equal(rep.bad, 2);
+	assert_non_null(strstr(rep.errors.data, "4行目: 「担当部署」には自分の部署しか指定できません。"));
+	buf_free(&rep.errors);
+	/* a refusing hook rolls everything back */
+	o = (import_opts_t){ .skip_bad = true, .before_commit = refuse_commit, .arg = &seen, .department_code = "shushoku",
+	    .own_department_only = true };
+	assert_false(import_entities_ex(db, schema, "job", IMPORT_CSV, csv, strlen(csv), &o, NOW, &rep));
+	assert_int_equal(seen, 1);
+	buf_free(&rep.errors);
+	st = db_prepare(db, "SELECT COUNT(*) FROM entities");
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_int_equal(db_col_i64(st, 0), 0);
+	db_done(st);
+	/* for real, skipping the bad rows: one written, in the importer's department */
+	o = (import_opts_t){ .skip_bad = true, .department_code = "shushoku", .own_department_only = true };
+	assert_true(import_entities_ex(db, schema, "job", IMPORT_CSV, csv, strlen(csv), &o, NOW, &rep));
+	assert_int_equal(rep.written, 1);
+	buf_free(&rep.errors);
+	st = db_prepare(db, "SELECT d.code FROM entities e JOIN departments d ON d.id = e.department_id");
+	assert_int_equal(db_step(st), DB_ROW);
+	assert_string_equal(db_col_text(st, 0), "shushoku");
+	db_done(st);
+}
+
+/* Reads a whole export with reads of at most max bytes. */
+static char *
+read_all(export_t *e, size_t max, size_t *len)
+{
+	buf_t out = BUF_INIT;
+	char chunk[4096];
+	long n;
+
+	assert_true(max <= sizeof(chunk));
+	while ((n = export_read(e, chunk, max)) > 0) {
+		assert_true((size_t)n <= max);
+		buf_append(&out, chunk, (size_t)n);
+	}
+	assert_int_equal(n, 0);
+	return buf_steal(&out, len);
+}
+
+/* issue 7 items 4 and 9 (G67): the streamed export gives the same bytes whatever the read size, with the BOM,
+ * the Japanese header, formula cells neutralised, terms by name, a deleted record skipped; and an imported
+ * export checks clean. */
+static void
+test_export_stream(void **state)
+{
+	db_t *db = *state;
+	const schema_type_t *job = schema_type(schema, "job");
+	char csv[4096], *a, *b;
+	size_t alen, blen;
+	int64_t ids[4];
+	import_report_t rep;
+	import_opts_t o = { .dry_run = true };
+	export_t *e;
+	db_stmt_t *st;
+	int n = 0;
+
+	snprintf(csv, sizeof(csv), "%s"
+	    "\"=HYPERLINK(\"\"http://x\"\")\",上州商事,提案営業,07,seishain,10201,新卒|既卒,I,,," LAW "\n"
+	    "一般事務,妙義工業,\"受発注\n電話対応\",06,part,10202,,E,draft,,2027-03-31" LAW "\n"
+	    "消える求人,過去社,内容,07,seishain,10201,,E,,," LAW "\n", HEADER);
+	rep = import_csv(db, csv, false);
+	assert_int_equal(rep.written, 3);
+	buf_free(&rep.errors);
+	st = db_prepare(db, "SELECT id FROM entities ORDER BY id");
+	while (db_step(st) == DB_ROW)
+		ids[n++] = db_col_i64(st, 0);
+	db_done(st);
+	assert_int_equal(n, 3);
+	ids[3] = 999999; /* not there: skipped */
+	assert_true(db_begin_write(db));
+	assert_true(entity_delete(db, ids[2]));
+	assert_true(db_commit(db));
+
+	e = export_open(job, ids, 4);
+	assert_non_null(e);
+	a = read_all(e, 4096, &alen);
+	assert_int_equal(export_rows(e), 2);
+	export_close(e);
+	e = export_open(job, ids, 4);
+	b = read_all(e, 7, &blen);  /* tiny reads split rows and UTF-8 sequences: the bytes are the same */
+	export_close(e);
+	assert_int_equal(alen, blen);
+	assert_memory_equal(a, b, alen);
+	assert_true(strncmp(a, "\xef\xbb\xbf\"番号\",\"求人タイトル\",\"企業名\"", strlen("\xef\xbb\xbf\"番号\",\"求人タイトル\",\"企業名\"")) == 0);
+	assert_non_null(strstr(a, "\"'=HYPERLINK(\"\"http://x\"\")\""));
+	assert_non_null(strstr(a, "\"新卒|既卒\""));
+	assert_non_null(strstr(a, "\"受発注\n電話対応\""));
+	assert_non_null(strstr(a, ",\"draft\",\"\",\"2027-03-31\","));  /* the end date as it was imported */
+	assert_null(strstr(a, "消える求人"));
+	/* what was exported imports back (a check: nothing written) */
+	import_entities_ex(db, schema, "job", IMPORT_CSV, a, alen, &o, NOW, &rep);
+	if (rep.bad != 0)
+		print_error("%s\n", rep.errors.data);
+	assert_int_equal(rep.bad, 0);
+	assert_int_equal(rep.written, 2);
+	buf_free(&rep.errors);
+	free(a);
+	free(b);
+	/* nothing to export: the header alone */
+	e = export_open(job, NULL, 0);
+	a = read_all(e, 100, &alen);
+	export_close(e);
+	assert_non_null(strstr(a, "\"更新日\"\r\n"));
+	assert_int_equal(strstr(a, "\r\n") - a + 2, (long)alen);
+	free(a);
+}
+
 int
 main(void)
 {
@@ -438,6 +581,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_facet_counts_brute_force, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_index_in_step, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_import_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_import_dry_run_and_department, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_export_stream, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_import_jsonl_and_labels, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_snippet_escaped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_term_names, setup, teardown),
