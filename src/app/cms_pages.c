@@ -11,6 +11,7 @@
 #include "content/cms.h"
 #include "content/company.h"
 #include "content/entity.h"
+#include "content/joblaw.h"
 #include "content/schema.h"
 #include "core/config.h"
 #include "core/jtime.h"
@@ -635,6 +636,16 @@ edit_form(req_t *r, db_t *db, const schema_type_t *t, const cms_record_t *rec, c
 		tv_set_str(A, ctx, "error", arena_printf(A, "入力内容に%d件の問題があります。各項目のメッセージを確認してください。", nerrors));
 	if (fs->preview)
 		tv_set_bool(A, ctx, "previewing", true);
+	/* a job offer (B01, G65): what the law asks an advertisement to state, its sheet, wording warnings */
+	if (joblaw_applies(t)) {
+		buf_t w = BUF_INIT;
+		tv_set_bool(A, ctx, "joblaw", true);
+		if (rec != NULL && strcmp(t->name, "job") == 0)
+			tv_set_str(A, ctx, "sheet_url", arena_printf(A, "/staff/jobs/%" PRId64 "/sheet", rec->id));
+		if (joblaw_warnings(t, (const char *const *)fs->values.v, &w) > 0 && !w.oom)
+			tv_set_str(A, ctx, "law_warnings", arena_strdup(A, w.data));
+		buf_free(&w);
+	}
 	/* the media library's image picker takes the 画像 buttons when it is installed (static/js/media-picker.js) */
 	tv_set_bool(A, ctx, "media_picker", static_has("/static/js/media-picker.js"));
 	if (done_message(http_query(r, "done")) != NULL && nerrors == 0)

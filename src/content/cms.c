@@ -120,6 +120,20 @@ schedule_clear(db_t *db, int64_t entity_id)
 }
 
 static bool
+schedule_exists(db_t *db, int64_t entity_id)
+{
+	db_stmt_t *st = db_prepare(db, "SELECT 1 FROM entity_schedule WHERE entity_id = ?");
+	bool yes = false;
+
+	if (st == NULL)
+		return false;
+	db_bind_i64(st, 1, entity_id);
+	yes = db_step(st) == DB_ROW;
+	db_done(st);
+	return yes;
+}
+
+static bool
 schedule_set(db_t *db, int64_t entity_id, int64_t at, int64_t actor, int64_t now)
 {
 	db_stmt_t *st = db_prepare(db, "INSERT INTO entity_schedule (entity_id, publish_at, set_by, set_at) VALUES (?, ?, ?, ?) "
@@ -225,7 +239,14 @@ save_in_tx(db_t *db, const cms_save_t *s, const cms_actor_t *who, int64_t now, i
 		break;
 	case CMS_SAVE: break;
 	}
-	res = validate(db, t, s->values, status, &e, errors);
+	/* A booking is checked as the publication it will be (the legally required items of a job offer, B01,
+	 * content/joblaw.h), and so is every later save while the booking stands: the scheduler publishes
+	 * without looking again. */
+	res = validate(db, t, s->values,
+	    s->action == CMS_SCHEDULE || (s->action == CMS_SAVE && !is_new && schedule_exists(db, s->entity_id)) ?
+	    "published" : status, &e, errors);
+	if (res == CMS_OK)
+		str_copy(e.status, sizeof(e.status), status);
 	if (res != CMS_OK || errors->len > 0) {
 		if (res == CMS_OK)
 			entity_ready_free(&e);
