@@ -147,4 +147,33 @@ describe('job offers: the legally required items and the 求人票 (B01, G65)', 
     assert.equal(res.status(), 404);
     await staff.context().close();
   });
+
+  it('B01 on screen: the editor refuses to publish a job offer without 受動喫煙防止措置, next to the field; a draft saves', async () => {
+    const id = idOf('ゼット看護婦');
+    const page = await as('demo-pref');
+    await page.goto(`${srv.url}/staff/content/job/${id}`);
+    await page.getByRole('link', { name: '求人票を印刷' }).waitFor();
+    // the gender-specific title is pointed out in the editor too
+    await page.getByText(/「看護婦」があります。/).waitFor();
+    const smoking = page.getByLabel('受動喫煙防止措置', { exact: true });
+    assert.equal(await smoking.inputValue(), '屋内禁煙');
+    await smoking.fill('');
+    await page.getByRole('button', { name: /^保存/ }).click();
+    await page.getByText('「受動喫煙防止措置」は、求人を公開するときに必ず明示する事項です（職業安定法施行規則第4条の2第3項第9号）。').first().waitFor();
+    assert.equal(await page.getByLabel('受動喫煙防止措置', { exact: true }).getAttribute('aria-invalid'), 'true');
+    // nothing changed: the public page still states it
+    const pub = await (await fetch(`${srv.url}/jobs/${id}`)).text();
+    assert.match(pub, /屋内禁煙/);
+    // unpublished, it may be saved incomplete as a draft; publishing it again is refused
+    await page.goto(`${srv.url}/staff/content/job/${id}`);
+    await page.getByRole('button', { name: '非公開にする' }).click();
+    await page.getByLabel('受動喫煙防止措置', { exact: true }).fill('');
+    await page.getByRole('button', { name: '下書き保存' }).click();
+    await page.getByRole('status').first().waitFor();
+    assert.equal(await page.getByLabel('受動喫煙防止措置', { exact: true }).inputValue(), '');
+    await page.getByRole('button', { name: '公開', exact: true }).click();
+    await page.getByText(/「受動喫煙防止措置」は、求人を公開するときに必ず明示する事項です/).first().waitFor();
+    assert.equal((await fetch(`${srv.url}/jobs/${id}`)).status, 404, 'not public');
+    await page.context().close();
+  });
 });
