@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import {
   cli, startServer, launchBrowser, assertAccessible, assertReflows, login, DEMO_PASSWORD,
 } from './harness.mjs';
+import { lawColumns } from './joblaw-fixture.mjs';
 
 const KEY = 'マスタ試験';
 
@@ -20,9 +21,10 @@ describe('masters (issue 6 item 3; G52, G53)', () => {
   before(async () => {
     srv = await startServer();
     const jobs = join(srv.data, 'jobs.csv');
-    writeFileSync(jobs, 'title,company_name,description,occupation,employment,municipality,industry\n'
-      + `${KEY}プログラマー,${KEY}情報,${KEY}のソフトウェア開発です。,02,seishain,10201,G\n`
-      + `${KEY}営業,${KEY}情報,${KEY}の営業です。,07,seishain,10202,I\n`);
+    const law = lawColumns();
+    writeFileSync(jobs, 'title,company_name,description,occupation,employment,municipality,industry' + law.header + '\n'
+      + `${KEY}プログラマー,${KEY}情報,${KEY}のソフトウェア開発です。,02,seishain,10201,G${law.cells}\n`
+      + `${KEY}営業,${KEY}情報,${KEY}の営業です。,07,seishain,10202,I${law.cells}\n`);
     let r = cli(['import', '--data', srv.data, '--type', 'job', jobs]);
     assert.equal(r.status, 0, r.stderr);
     const companies = join(srv.data, 'companies.csv');

@@ -199,7 +199,8 @@ describe('media library (issue 6 item 5)', () => {
     await search(page, '消す予定');
     await page.getByRole('link', { name: /詳細・変更\s*（消す予定の画像）/ }).click();
     await page.waitForURL(/\/staff\/media\/\d+$/);
-    const src = await page.getByRole('img', { name: '消す予定の画像' }).evaluate((img) => img.currentSrc);
+    // currentSrc is empty until a (lazy) image has loaded: fall back to its src, a real variant URL too
+    const src = await page.getByRole('img', { name: '消す予定の画像' }).evaluate((img) => img.currentSrc || img.src);
     assert.equal((await page.request.get(src)).status(), 200);
     assert.ok(await page.getByText('この画像はどの記事・ページでも使われていません。').isVisible());
     await page.getByRole('button', { name: '削除する' }).click();

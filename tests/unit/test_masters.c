@@ -139,6 +139,18 @@ job(db_t *db, const char *title, const char *industry, int64_t resave, buf_t *er
 	d.values[schema_field_index(t, "occupation")] = "01";
 	d.values[schema_field_index(t, "employment")] = "seishain";
 	d.values[schema_field_index(t, "municipality")] = "10201";
+	{
+		/* the items a published job offer must state (B01, content/joblaw.h) */
+		static const char *const law[][2] = {
+			{ "duties_scope", "変更なし" }, { "contract_period", "期間の定めなし" }, { "trial_period", "なし" },
+			{ "workplace", "本社" }, { "workplace_scope", "変更なし" }, { "hours", "9:00〜18:00" },
+			{ "overtime", "なし" }, { "breaks", "60分" }, { "holidays", "土日祝" }, { "salary", "月給20万円" },
+			{ "insurance", "雇用保険" }, { "smoking", "屋内禁煙" },
+		};
+		size_t k;
+		for (k = 0; k < sizeof(law) / sizeof(law[0]); k++)
+			d.values[schema_field_index(t, law[k][0])] = law[k][1];
+	}
 	if (!entity_validate(db, &d, &e, errors))
 		return 0;
 	if (resave > 0) {
