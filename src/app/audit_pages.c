@@ -63,6 +63,7 @@ static const struct { const char *code, *label; } ACTIONS[] = {
 	{ "audit.view", "監査ログの閲覧" },
 	{ "audit.export", "監査ログのCSVダウンロード" },
 	{ "audit.prune", "保存期間を過ぎた監査ログの削除" },
+	{ "stats.export", "統計のCSVダウンロード" },
 };
 #define NACTIONS (sizeof(ACTIONS) / sizeof(ACTIONS[0]))
 
@@ -76,6 +77,7 @@ static const struct { const char *code, *label; } GROUPS[] = {
 	{ "event", "イベント関係すべて" },
 	{ "seeker", "求職者情報関係すべて" },
 	{ "audit", "監査ログ関係すべて" },
+	{ "stats", "統計関係すべて" },
 };
 #define NGROUPS (sizeof(GROUPS) / sizeof(GROUPS[0]))
 

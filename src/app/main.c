@@ -21,6 +21,7 @@
 #include "media/media.h"
 #include "content/schema.h"
 #include "search/search.h"
+#include "stats/stats.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -884,9 +885,12 @@ cmd_serve(db_t *db)
 			log_error("jobs: cannot start the housekeeping thread");
 		if (!mail_sender_start(&config))
 			log_error("mail: cannot start the sender thread; mail stays queued");
+		if (!stats_start(config.stats_flush_s))
+			log_error("stats: cannot start the page-view flush thread");
 	}
 	log_info("serving site %s (%s) from %s", config.site, config.site_name, config.data_dir);
 	server_wait(30);
+	stats_stop(); /* the last page views of this run */
 	mail_sender_stop();
 	jobs_stop();
 	search_reset();

@@ -198,4 +198,8 @@ void page_staff_audit_csv(req_t *r);
 /* The Japanese label of an audit action code ("login.success" → ログイン成功), NULL when unknown. */
 const char *audit_action_label(const char *code);
 
+/* statistics (stats_pages.c; issue 7 item 6, G70-G72, B03): every staff role views, CSV for export roles */
+void page_staff_stats(req_t *r);
+void page_staff_stats_report(req_t *r);
+
 #endif

@@ -72,6 +72,8 @@ static const struct key keys[] = {
 	I("antispam", "rate_max", antispam_rate_max, 1, 10000),
 	I("antispam", "rate_window_s", antispam_rate_window_s, 10, 24 * 3600),
 	I("audit", "keep_days", audit_keep_days, 92, 36500), /* 92: at least three months (SEC12) */
+	I("stats", "flush_seconds", stats_flush_s, 1, 3600),
+	B("stats", "count_headless", stats_count_headless),
 	S("site", "name", site_name),
 	S("site", "nickname", site_nickname),
 	S("site", "short_name", site_short),
@@ -107,6 +109,7 @@ config_defaults(config_t *c)
 	c->antispam_rate_max = 5;
 	c->antispam_rate_window_s = 10 * 60;
 	c->audit_keep_days = 92;
+	c->stats_flush_s = 60;
 }
 
 static bool

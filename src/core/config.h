@@ -49,6 +49,9 @@ typedef struct config {
 	int      antispam_rate_window_s;
 	/* [audit] retention (issue 6 item 7; SEC12): entries older than this many days are pruned */
 	int      audit_keep_days;         /* at least AUDIT_KEEP_DAYS_MIN (92, three months) */
+	/* [stats] page views (issue 7 item 6; stats/stats.h) */
+	int      stats_flush_s;           /* seconds between writes of the in-memory counts */
+	bool     stats_count_headless;    /* count HeadlessChrome visits (browser tests); crawlers never count */
 	/* [site] from sites/<site>/site.ini */
 	char     site_name[CONFIG_STR];
 	char     site_nickname[CONFIG_STR];
