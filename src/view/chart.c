@@ -16,20 +16,37 @@ static const char *const colours[CHART_MAX_SERIES] = { "#1a5fb4", "#c64600", "#2
 int64_t
 chart_axis_max(int64_t max)
 {
-	int64_t p = 1;
+	int64_t p = 1, need;
 
 	if (max <= 0)
-		return 1;
-	while (p <= INT64_MAX / 10) {
-		if (p >= max)
-			return p;
-		if (2 * p >= max)
-			return 2 * p;
-		if (5 * p >= max)
-			return 5 * p;
+		return 4;
+	need = max / 4 + (max % 4 != 0);   /* each of the four grid steps holds at least this much */
+	while (p <= INT64_MAX / 40) {
+		if (p >= need)
+			return 4 * p;
+		if (2 * p >= need)
+			return 8 * p;
+		if (5 * p >= need)
+			return 20 * p;
 		p *= 10;
 	}
 	return max;
+}
+
+/* Rough width of a label in the chart's units: CJK and other wide characters 13, ASCII 7.5. */
+static int
+label_width(const char *s)
+{
+	int w = 0;
+
+	for (; s != NULL && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c < 0x80)
+			w += 15;
+		else if ((c & 0xc0) != 0x80)
+			w += 26;
+	}
+	return w / 2;
 }
 
 static bool
@@ -69,7 +86,7 @@ chart_svg(buf_t *out, const chart_t *c)
 	}
 	top = chart_axis_max(max);
 	buf_printf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" viewBox=\"0 0 %d %d\" "
-	    "role=\"img\" aria-labelledby=\"%s-title %s-desc\" font-family=\"sans-serif\" font-size=\"12\">",
+	    "role=\"img\" aria-labelledby=\"%s-title %s-desc\" font-family=\"sans-serif\" font-size=\"13\">",
 	    CHART_W, CHART_H, c->id, c->id);
 	buf_printf(out, "<title id=\"%s-title\">", c->id);
 	text(out, c->title);
@@ -90,8 +107,16 @@ chart_svg(buf_t *out, const chart_t *c)
 		    ML + pw / 2, MT + ph / 2);
 		return buf_puts(out, "</svg>") && !out->oom;
 	}
-	/* x labels, every step-th */
-	step = (c->npoints + MAX_XLABELS - 1) / MAX_XLABELS;
+	/* x labels, every step-th, so that the widest fits its share of the axis */
+	{
+		int widest = 0;
+		for (i = 0; i < c->npoints; i++)
+			if (label_width(c->labels[i]) > widest)
+				widest = label_width(c->labels[i]);
+		step = (c->npoints + MAX_XLABELS - 1) / MAX_XLABELS;
+		while (step < c->npoints && (int64_t)step * pw < (int64_t)(widest + 8) * c->npoints)
+			step++;
+	}
 	for (i = 0; i < c->npoints; i += step) {
 		int x = ML + (int)((2 * (int64_t)i + 1) * pw / (2 * (int64_t)c->npoints));
 		buf_printf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" fill=\"#333333\">", x, MT + ph + 16);

@@ -14,8 +14,8 @@
 
 #define CHART_MAX_SERIES 4
 #define CHART_MAX_POINTS 400
-#define CHART_W 640
-#define CHART_H 320
+#define CHART_W 480
+#define CHART_H 280
 
 typedef enum { CHART_BAR = 0, CHART_LINE } chart_kind_t;
 
@@ -38,7 +38,8 @@ typedef struct chart {
 /* Appends the <svg> element; false when out ran out of memory or the chart is malformed (an id with
  * other characters, too many points or series). No points: an empty frame saying so. */
 bool chart_svg(buf_t *out, const chart_t *c);
-/* The smallest "nice" axis maximum (1, 2 or 5 times a power of ten) not below max; 1 for max <= 0. */
+/* The value axis's top: four grid steps of a "nice" size (1, 2 or 5 times a power of ten) that together
+ * reach max; 4 for max <= 0. */
 int64_t chart_axis_max(int64_t max);
 
 #endif

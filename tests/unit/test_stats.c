@@ -438,12 +438,14 @@ test_chart(void **state)
 	buf_t b = BUF_INIT;
 
 	(void)state;
-	assert_int_equal(chart_axis_max(0), 1);
-	assert_int_equal(chart_axis_max(7), 10);
-	assert_int_equal(chart_axis_max(10), 10);
-	assert_int_equal(chart_axis_max(11), 20);
+	assert_int_equal(chart_axis_max(0), 4);
+	assert_int_equal(chart_axis_max(1), 4);
+	assert_int_equal(chart_axis_max(4), 4);
+	assert_int_equal(chart_axis_max(7), 8);
+	assert_int_equal(chart_axis_max(10), 20);
+	assert_int_equal(chart_axis_max(40), 40);
 	assert_int_equal(chart_axis_max(130), 200);
-	assert_int_equal(chart_axis_max(450), 500);
+	assert_int_equal(chart_axis_max(450), 800);
 
 	assert_true(chart_svg(&b, &c));
 	assert_non_null(strstr(b.data, "role=\"img\""));
@@ -451,7 +453,7 @@ test_chart(void **state)
 	assert_non_null(strstr(b.data, "<title id=\"c1-title\">相談件数 &lt;月別&gt;</title>"));
 	assert_non_null(strstr(b.data, "&lt;b&gt;&amp;"));
 	assert_null(strstr(b.data, "<b>"));
-	assert_non_null(strstr(b.data, "viewBox=\"0 0 640 320\""));
+	assert_non_null(strstr(b.data, "viewBox=\"0 0 480 280\""));
 	assert_null(strstr(b.data, "font-face"));
 	assert_non_null(strstr(b.data, "<rect x="));
 	assert_xml(b.data);
