@@ -72,6 +72,7 @@ typedef struct report_req {
 	stats_period_t  p;
 	const char     *error;
 	const char     *from, *to;   /* as typed (shown again) */
+	int64_t         fy;          /* the fiscal year chosen in the select (0: none) */
 	int64_t         page;
 } report_req_t;
 
@@ -94,6 +95,7 @@ static void
 read_request(req_t *r, report_req_t *q)
 {
 	const char *unit = http_query(r, "unit"), *pg = http_query(r, "page");
+	const char *fy = http_query(r, "fy"), *from = http_query(r, "from"), *to = http_query(r, "to");
 	size_t i;
 
 	q->unit = STATS_MONTH;
@@ -107,7 +109,12 @@ read_request(req_t *r, report_req_t *q)
 	}
 	q->from = typed_month(r, "from");
 	q->to = typed_month(r, "to");
-	if (!stats_period_parse(http_query(r, "from"), http_query(r, "to"), q->unit, jtime_now(), &q->p, &q->error)) {
+	if (fy != NULL && fy[0] != '\0' && str_to_i64(fy, 2000, 2998, &q->fy)) {
+		/* a fiscal year chosen in the select wins over the months: April to March */
+		q->from = from = arena_printf(&r->arena, "%04d-04", (int)q->fy);
+		q->to = to = arena_printf(&r->arena, "%04d-03", (int)q->fy + 1);
+	}
+	if (!stats_period_parse(from, to, q->unit, jtime_now(), &q->p, &q->error)) {
 		/* show the default period with the message */
 		const char *ignored;
 		stats_period_parse(NULL, NULL, q->unit, jtime_now(), &q->p, &ignored);
@@ -357,6 +364,22 @@ show(req_t *r, db_t *db, report_req_t *q)
 	tv_set_str(A, ctx, "action", arena_printf(A, "/staff/stats/%s", REPORTS[q->rep].slug));
 	tv_set_str(A, ctx, "from", q->from);
 	tv_set_str(A, ctx, "to", q->to);
+	{
+		/* the fiscal-year select: this one and the five before it */
+		tv_t *fys = tv_list(A);
+		int now_fy = jtime_fiscal_year(jtime_now()), y;
+		for (y = now_fy; y >= now_fy - 5; y--) {
+			tv_t *o = tv_map(A);
+			buf_t b = BUF_INIT;
+			jtime_fiscal_label(&b, y);
+			tv_set_int(A, o, "year", y);
+			tv_set_str(A, o, "label", arena_printf(A, "%s（%d年4月〜%d年3月）", b.oom ? "" : b.data, y, y + 1));
+			tv_set_bool(A, o, "selected", q->fy == y);
+			buf_free(&b);
+			tv_push(A, fys, o);
+		}
+		tv_set(A, ctx, "fiscal_years", fys);
+	}
 	tv_set_str(A, ctx, "period", arena_printf(A, "%s 〜 %s", q->p.from, q->p.to));
 	if (q->error != NULL) {
 		tv_set_str(A, ctx, "error", q->error);

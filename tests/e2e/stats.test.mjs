@@ -140,6 +140,16 @@ describe('statistics (G70, G71, G72, B03)', () => {
     await page.goto(base + '/staff/stats/consultations?unit=month&from=2026-03&to=2026-04');
     const months = await tableRows(page, '相談件数（月別・部署別）');
     assert.deepEqual(months.map((r) => [r[0], r[1]]), [['2026年3月', '1'], ['2026年4月', '1']]);
+    // the fiscal-year select: 令和7年度 = 2025-04 .. 2026-03, by month
+    await page.getByLabel('年度で選ぶ').selectOption({ label: '令和7年度（2025年4月〜2026年3月）' });
+    await page.getByRole('button', { name: '集計する' }).click();
+    await page.waitForURL(/fy=2025/);
+    assert.equal(await page.getByLabel('開始月').inputValue(), '2025-04');
+    assert.equal(await page.getByLabel('終了月').inputValue(), '2026-03');
+    const fyMonths = await tableRows(page, '相談件数（月別・部署別）');
+    assert.equal(fyMonths.length, 12);
+    assert.deepEqual(fyMonths.filter((r) => r[1] !== '0').map((r) => [r[0], r[1]]), [['2026年3月', '1']]);
+    await assertAccessible(page, 'consultation statistics by fiscal year select');
     await page.goto(base + '/staff/stats/consultations?unit=day&from=2026-03&to=2026-04');
     const days = await tableRows(page, '相談件数（日別・部署別）');
     assert.equal(days.length, 61);
