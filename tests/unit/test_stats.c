@@ -184,6 +184,21 @@ test_count_and_flush(void **state)
 	assert_int_equal(stats_flush(db), 1);
 	assert_int_equal(views(db, "2026-03", "/companies/5"), 4);
 	assert_int_equal(stats_flush(db), 0);
+	/* the month by arithmetic agrees with jtime_month_key across years, leap days and JST midnights */
+	stats_reset();
+	for (int64_t t = iso("2023-12-31T14:59:59Z"), k = 0; t < iso("2029-01-01T00:00:00Z"); t += 86400 * 7 + 3600 * 5 + 17, k++) {
+		char want[8], path[32];
+		jtime_month_key(t, want);
+		snprintf(path, sizeof(path), "/jobs/%lld", (long long)k + 1);
+		stats_count(path, t);
+		assert_int_equal(stats_flush(db), 1);
+		assert_int_equal(views(db, want, path), 1);
+	}
+	stats_count("/news", iso("2028-02-29T14:59:59Z")); /* 2/29 23:59:59 JST */
+	stats_count("/news", iso("2028-02-29T15:00:00Z")); /* 3/1 00:00 JST */
+	assert_int_equal(stats_flush(db), 2);
+	assert_int_equal(views(db, "2028-02", "/news"), 1);
+	assert_int_equal(views(db, "2028-03", "/news"), 1);
 	dbtest_close(db);
 }
 
