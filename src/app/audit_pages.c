@@ -86,6 +86,7 @@ static const struct { const char *code, *label; } ACTIONS[] = {
 	{ "media.delete", "画像の削除（画像ライブラリ）" },
 	{ "content.import", "CSV一括取り込み" },
 	{ "content.export", "一覧のCSVダウンロード" },
+	{ "stats.export", "統計のCSVダウンロード" },
 };
 #define NACTIONS (sizeof(ACTIONS) / sizeof(ACTIONS[0]))
 
@@ -104,6 +105,7 @@ static const struct { const char *code, *label; } GROUPS[] = {
 	{ "settings", "サイト設定関係すべて" },
 	{ "security", "セキュリティ警告関係すべて" },
 	{ "media", "画像ライブラリ関係すべて" },
+	{ "stats", "統計関係すべて" },
 };
 #define NGROUPS (sizeof(GROUPS) / sizeof(GROUPS[0]))
 

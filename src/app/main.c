@@ -22,6 +22,7 @@
 #include "media/media.h"
 #include "content/schema.h"
 #include "search/search.h"
+#include "stats/stats.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -903,10 +904,13 @@ cmd_serve(db_t *db)
 		/* booked publications of the content editor (issue 6 item 5) */
 		if (!cms_scheduler_start())
 			log_error("cms: cannot start the scheduler thread; booked publications wait for `tsunagu tick`");
+		if (!stats_start(config.stats_flush_s))
+			log_error("stats: cannot start the page-view flush thread");
 	}
 	log_info("serving site %s (%s) from %s", config.site, config.site_name, config.data_dir);
 	server_wait(30);
 	cms_scheduler_stop();
+	stats_stop(); /* the last page views of this run */
 	mail_sender_stop();
 	jobs_stop();
 	search_reset();

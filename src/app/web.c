@@ -13,6 +13,7 @@
 #include "http/ipacl.h"
 #include "http/static.h"
 #include "search/search.h"
+#include "stats/stats.h"
 #include "view/i18n.h"
 
 #include <pthread.h>
@@ -166,9 +167,13 @@ static const route_t routes[] = {
 	{ M_POST, "/staff/import", ROLE_STAFF, page_staff_import_post },
 	{ M_GET, "/staff/import/template/:file", ROLE_STAFF, page_staff_import_template },
 	{ M_GET, "/staff/export/:file", ROLE_STAFF, page_staff_export },
+	/* statistics (stats_pages.c; issue 7 item 6) */
+	{ M_GET, "/staff/stats", ROLE_STAFF, page_staff_stats },
+	{ M_GET, "/staff/stats/:page", ROLE_STAFF, page_staff_stats_report },
 };
 
 static bool web_before(req_t *r, bool routed);
+static void web_count_view(req_t *r);
 static const char *site_csp(const req_t *r);
 static bool web_authorize(req_t *r, int role);
 static bool web_admit(req_t *r);
@@ -344,7 +349,10 @@ web_before(req_t *r, bool routed)
 			a->cache_ok = true;
 			settings_refresh(db, a->cache_seq); /* a settings change appends to search_log */
 			if (pagecache_serve(r, a->cache_seq, jtime_now()))
+			if (pagecache_serve(r, a->cache_seq, jtime_now())) {
+				web_count_view(r); /* a cached page is a view too (B03) */
 				return false;  /* answered, with the CSP the page was rendered with */
+			}
 		}
 	}
 	if (r->method == M_GET || r->method == M_HEAD || !routed)
@@ -590,10 +598,22 @@ web_render(req_t *r, const char *name, tv_t *ctx)
 	if (r->status == 0)
 		r->status = 200;
 	r->content_type = "text/html; charset=utf-8";
+	if (r->status == 200)
+		web_count_view(r);
 	/* a no-store page (a form with a one-time challenge, anything personal) is never shared either */
 	if (r->auth != NULL && r->auth->cacheable && r->auth->cache_ok && !r->auth->signed_in && r->status == 200 &&
 	    r->ncookies_out == 0 && !r->no_store)
 		pagecache_store(r, r->auth->cache_seq, jtime_now());
+}
+
+/* Page views (issue 7 item 6; B03, G71, G72): a 200 GET of a public HTML page, not from a crawler; the
+ * path filter and the counting are stats.h's. Nothing about the visitor is kept. */
+static void
+web_count_view(req_t *r)
+{
+	if (r->method != M_GET || stats_is_bot(http_header(r, "User-Agent"), config.stats_count_headless))
+		return;
+	stats_count(r->path, jtime_now());
 }
 
 static const struct {

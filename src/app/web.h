@@ -263,5 +263,8 @@ void page_staff_import(req_t *r);
 void page_staff_import_post(req_t *r);
 void page_staff_import_template(req_t *r);
 void page_staff_export(req_t *r);
+/* statistics (stats_pages.c; issue 7 item 6, G70-G72, B03): every staff role views, CSV for export roles */
+void page_staff_stats(req_t *r);
+void page_staff_stats_report(req_t *r);
 
 #endif

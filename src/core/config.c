@@ -79,6 +79,8 @@ static const struct key keys[] = {
 	I("security", "ipblock", security_ipblock, 1, 100),
 	I("security", "csrf", security_csrf, 1, 100),
 	I("security", "mail_interval_min", security_mail_interval_min, 1, 24 * 60),
+	I("stats", "flush_seconds", stats_flush_s, 1, 3600),
+	B("stats", "count_headless", stats_count_headless),
 	S("site", "name", site_name),
 	S("site", "nickname", site_nickname),
 	S("site", "short_name", site_short),
@@ -120,6 +122,7 @@ config_defaults(config_t *c)
 	c->security_ipblock = 20;
 	c->security_csrf = 10;
 	c->security_mail_interval_min = 60;
+	c->stats_flush_s = 60;
 }
 
 static bool

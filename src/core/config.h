@@ -58,6 +58,9 @@ typedef struct config {
 	int      security_ipblock;        /* IP-rule refusals in the window */
 	int      security_csrf;           /* CSRF failures in the window */
 	int      security_mail_interval_min; /* at most one alert mail per kind in this many minutes */
+	/* [stats] page views (issue 7 item 6; stats/stats.h) */
+	int      stats_flush_s;           /* seconds between writes of the in-memory counts */
+	bool     stats_count_headless;    /* count HeadlessChrome visits (browser tests); crawlers never count */
 	/* [site] from sites/<site>/site.ini */
 	char     site_name[CONFIG_STR];
 	char     site_nickname[CONFIG_STR];

@@ -141,6 +141,44 @@ jtime_fiscal_year(int64_t epoch)
 	return tm.tm_mon + 1 >= 4 ? tm.tm_year + 1900 : tm.tm_year + 1900 - 1;
 }
 
+bool
+jtime_fiscal_label(buf_t *out, int fy)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(eras) / sizeof(eras[0]); i++) {
+		const struct era *e = &eras[i];
+		int ey;
+
+		if (fy < e->y)
+			continue;
+		ey = fy - e->y + 1;
+		if (ey == 1)
+			return buf_printf(out, "%s元年度", e->name);
+		return buf_printf(out, "%s%d年度", e->name, ey);
+	}
+	return buf_printf(out, "%d年度", fy);
+}
+
+void
+jtime_month_key(int64_t epoch, char out[8])
+{
+	struct tm tm;
+	unsigned y, m;
+
+	jtime_jst(epoch, &tm);
+	y = tm.tm_year + 1900 >= 0 && tm.tm_year + 1900 <= 9999 ? (unsigned)(tm.tm_year + 1900) : 0;
+	m = (unsigned)(tm.tm_mon + 1);
+	out[0] = (char)('0' + y / 1000);
+	out[1] = (char)('0' + y / 100 % 10);
+	out[2] = (char)('0' + y / 10 % 10);
+	out[3] = (char)('0' + y % 10);
+	out[4] = '-';
+	out[5] = (char)('0' + m / 10 % 10);
+	out[6] = (char)('0' + m % 10);
+	out[7] = '\0';
+}
+
 static bool
 is_leap(int y)
 {
@@ -270,4 +308,10 @@ jtime_add_months(int64_t epoch, int months)
 		}
 	}
 	return days_from_civil(y, (unsigned)m, (unsigned)d) * SECS_PER_DAY - JST_OFFSET;
+}
+
+int64_t
+jtime_month_start(int y, int month)
+{
+	return days_from_civil(y, (unsigned)month, 1) * SECS_PER_DAY - JST_OFFSET;
 }

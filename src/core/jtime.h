@@ -19,6 +19,13 @@ void    jtime_jst(int64_t epoch, struct tm *out);
 bool    jtime_format(buf_t *out, int64_t epoch, const char *kind);
 /* The Japanese fiscal year (年度, April to March) a moment falls in, by JST date. */
 int     jtime_fiscal_year(int64_t epoch);
+/* Appends the 和暦 name of fiscal year fy (April fy to March fy+1): 2025 → 令和7年度, 2019 → 令和元年度.
+ * The era is the one in force at the end of calendar year fy (so 1988 → 昭和63年度, 2019 → 令和元年度). */
+bool    jtime_fiscal_label(buf_t *out, int fy);
+/* "YYYY-MM" of the JST month epoch falls in (out holds at least 8 bytes). */
+void    jtime_month_key(int64_t epoch, char out[8]);
+/* JST midnight on the 1st of month (1-12) of year y. */
+int64_t jtime_month_start(int y, int month);
 /* Parses YYYY-MM-DD as JST midnight; false when malformed or not a real date. */
 bool    jtime_parse_ymd(const char *s, int64_t *epoch);
 
