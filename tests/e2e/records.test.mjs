@@ -189,6 +189,16 @@ describe('company and offer records (G60-G65)', () => {
     await assertAccessible(page, 'job record');
     await page.setViewportSize({ width: 320, height: 700 });
     await assertReflows(page, 'job record at 320 px');
+    // G64: an interaction about the offer is on the offer's page and on its company's
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByLabel('対応内容（必須）').fill('求人の充足を企業に確認');
+    await page.getByRole('button', { name: '対応を記録する' }).click();
+    await page.getByRole('status').getByText('保存しました。').waitFor();
+    await page.getByRole('table', { name: /対応履歴/ }).getByText('求人の充足を企業に確認').waitFor();
+    await page.locator('dd a[href^="/staff/companies/"]').click();
+    await page.waitForURL(/\/staff\/companies\/\d+$/);
+    const offerRow = page.getByRole('table', { name: /対応履歴/ }).getByRole('row').filter({ hasText: '求人の充足を企業に確認' });
+    await offerRow.getByText('（求人・インターンシップについて）').waitFor();
     // another department may not change it
     const other = await as('demo-shushoku');
     await other.goto(`${srv.url}/staff/jobs/${jid}`);
@@ -203,9 +213,23 @@ describe('company and offer records (G60-G65)', () => {
   });
 
   it('G64: the internship list filters by job type and region; axe on list and record', async () => {
+    // a job type and an area that some internships have (an area finds the towns under it)
+    const [occ, area] = sql(srv.data, "SELECT t.code, a.code FROM entities e JOIN entity_terms et ON et.entity_id = e.id " +
+      "JOIN terms t ON t.id = et.term_id AND t.vocab = 'occupation' JOIN entity_terms ea ON ea.entity_id = e.id " +
+      "JOIN terms a ON a.id = ea.term_id AND a.vocab = 'area' WHERE e.type = 'internship' LIMIT 1").split('|');
+    const want = Number(sql(srv.data, "SELECT COUNT(*) FROM entities e WHERE e.type = 'internship' " +
+      `AND e.id IN (SELECT entity_id FROM entity_terms et JOIN terms t ON t.id = et.term_id WHERE t.vocab = 'occupation' AND t.code = '${occ}') ` +
+      `AND e.id IN (SELECT entity_id FROM entity_terms et JOIN terms t ON t.id = et.term_id WHERE t.vocab = 'area' AND t.code = '${area}')`));
+    const all = Number(sql(srv.data, "SELECT COUNT(*) FROM entities WHERE type = 'internship'"));
+    assert.ok(want > 0 && want < all, `${want} of ${all}`);
     const page = await as('demo-viewer');
     await page.goto(srv.url + '/staff/internships');
     await assertAccessible(page, 'internship list');
+    await page.getByLabel('職種').selectOption(occ);
+    await page.getByLabel('地域・市町村').selectOption(area);
+    await page.getByRole('button', { name: '検索する' }).click();
+    await page.waitForURL(/occupation=/);
+    assert.equal(await page.locator('.records-total').textContent(), `${want}件`);
     const first = page.getByRole('table').locator('tbody tr th a').first();
     const href = await first.getAttribute('href');
     assert.match(href, /^\/staff\/internships\/\d+$/);
@@ -216,6 +240,48 @@ describe('company and offer records (G60-G65)', () => {
     await assertAccessible(page, 'internship record');
     await page.goto(srv.url + '/staff/internships?region=nonexistent-code');
     assert.equal(await page.locator('.records-total').textContent(), '0件');
+    await page.context().close();
+  });
+
+  it('G63: a contact is changed and removed; an interaction is corrected (a bad date keeps what was typed); axe', async () => {
+    const { id } = demoCompany();
+    const page = await as('demo-kigyo');
+    await page.goto(`${srv.url}/staff/companies/${id}`);
+    await page.getByLabel('氏名（必須）').fill('編集 用子');
+    await page.getByRole('button', { name: '採用担当者を追加する' }).click();
+    await page.getByRole('status').getByText('保存しました。').waitFor();
+    await page.getByLabel('対応内容（必須）').fill('直す前の記録');
+    await page.getByRole('button', { name: '対応を記録する' }).click();
+    await page.getByRole('status').getByText('保存しました。').waitFor();
+    await page.getByRole('link', { name: '変更・削除（編集 用子）' }).click();
+    await page.waitForURL(/\/contacts\/\d+$/);
+    await assertAccessible(page, 'contact edit');
+    await page.getByLabel('部署・役職').fill('人事課長');
+    await page.getByRole('button', { name: '変更を保存する' }).click();
+    await page.getByRole('status').getByText('保存しました。').waitFor();
+    await page.getByRole('table', { name: /採用担当者/ }).getByText('人事課長').waitFor();
+
+    await page.getByRole('link', { name: /^変更（/ }).first().click();  // newest first: the one just recorded
+    await page.waitForURL(/\/interactions\/\d+$/);
+    await assertAccessible(page, 'interaction edit');
+    await page.getByLabel('対応内容（必須）').fill('訪問して求人内容を確認した');
+    await page.getByLabel('対応日').fill('');
+    await page.getByRole('button', { name: '変更を保存する' }).click();
+    assert.equal(await page.getByLabel('対応日').getAttribute('aria-invalid'), 'true');
+    assert.equal(await page.getByLabel('対応内容（必須）').inputValue(), '訪問して求人内容を確認した');
+    await page.getByLabel('対応日').fill('2026-04-02');
+    await page.getByLabel('対応方法').selectOption({ label: '訪問' });
+    await page.getByRole('button', { name: '変更を保存する' }).click();
+    await page.getByRole('status').getByText('保存しました。').waitFor();
+    const hist = page.getByRole('table', { name: /対応履歴/ });
+    await hist.getByText('訪問して求人内容を確認した').waitFor();
+    assert.equal(sql(srv.data, "SELECT COUNT(*) FROM audit_log WHERE action = 'company.interaction_update'"), '1');
+
+    await page.getByRole('link', { name: '変更・削除（編集 用子）' }).click();
+    await page.getByRole('button', { name: '削除する' }).click();
+    await page.getByRole('status').getByText('保存しました。').waitFor();
+    assert.equal(sql(srv.data, `SELECT COUNT(*) FROM company_contacts WHERE entity_id = ${id} AND name = '編集 用子'`), '0');
+    assert.equal(sql(srv.data, "SELECT COUNT(*) FROM audit_log WHERE action = 'company.contact_delete'"), '1');
     await page.context().close();
   });
 });
