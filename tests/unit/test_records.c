@@ -245,6 +245,22 @@ test_search(void **state)
 	assert_int_equal(search_one(db, &q, &total), a);
 	assert_int_equal(total, 1);
 	q.q = NULL;
+	q.region = "10202";       /* 高崎市 is a's; its area finds it too */
+	assert_int_equal(search_one(db, &q, &total), a);
+	assert_int_equal(total, 1);
+	{
+		char area[32] = "";
+		db_stmt_t *st = db_prepare(db, "SELECT p.code FROM terms t JOIN terms p ON p.id = t.parent_id "
+		    "WHERE t.vocab = 'municipality' AND t.code = '10202'");
+		assert_non_null(st);
+		assert_int_equal(db_step(st), DB_ROW);
+		snprintf(area, sizeof(area), "%s", db_col_text(st, 0));
+		db_done(st);
+		q.region = area;
+		assert_int_equal(search_one(db, &q, &total), a);
+		assert_int_equal(total, 1);
+	}
+	q.region = NULL;
 	q.industry = "I";
 	assert_int_equal(search_one(db, &q, &total), b);
 	assert_int_equal(total, 1);
@@ -384,6 +400,19 @@ test_interactions(void **state)
 	int n;
 
 	assert_int_equal(records_offer_company(db, jid), id);
+	{
+		/* G64: offers are found by their company's name */
+		records_query_t q;
+		int64_t total;
+		memset(&q, 0, sizeof(q));
+		q.type = "job";
+		q.company = "履歴テスト";
+		assert_int_equal(search_one(db, &q, &total), jid);
+		assert_int_equal(total, 1);
+		q.company = "別の会社";
+		search_one(db, &q, &total);
+		assert_int_equal(total, 0);
+	}
 	in.entity_id = id;
 	in.at = T0 + 3600;
 	in.channel = "visit";
