@@ -87,6 +87,14 @@ static const struct { const char *code, *label; } ACTIONS[] = {
 	{ "content.import", "CSV一括取り込み" },
 	{ "content.export", "一覧のCSVダウンロード" },
 	{ "stats.export", "統計のCSVダウンロード" },
+	/* company and offer records (issue 7 items 1 and 2; G63-G65) */
+	{ "company.contact_add", "採用担当者の登録" },
+	{ "company.contact_update", "採用担当者の変更" },
+	{ "company.contact_delete", "採用担当者の削除" },
+	{ "company.interaction_add", "企業対応履歴の登録" },
+	{ "company.interaction_update", "企業対応履歴の変更" },
+	{ "job.status", "求人の対応状況の変更" },
+	{ "internship.status", "インターンシップの対応状況の変更" },
 };
 #define NACTIONS (sizeof(ACTIONS) / sizeof(ACTIONS[0]))
 

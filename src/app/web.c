@@ -170,6 +170,28 @@ static const route_t routes[] = {
 	/* statistics (stats_pages.c; issue 7 item 6) */
 	{ M_GET, "/staff/stats", ROLE_STAFF, page_staff_stats },
 	{ M_GET, "/staff/stats/:page", ROLE_STAFF, page_staff_stats_report },
+	/* company and offer records (records_pages.c; issue 7 items 1 and 2) */
+	{ M_GET, "/staff/companies", ROLE_STAFF, page_staff_records_companies },
+	{ M_GET, "/staff/companies/:id", ROLE_STAFF, page_staff_record },
+	{ M_POST, "/staff/companies/:id/contacts", ROLE_STAFF, page_staff_contact_add_post },
+	{ M_GET, "/staff/companies/:id/contacts/:cid", ROLE_STAFF, page_staff_contact },
+	{ M_POST, "/staff/companies/:id/contacts/:cid", ROLE_STAFF, page_staff_contact_post },
+	{ M_POST, "/staff/companies/:id/contacts/:cid/delete", ROLE_STAFF, page_staff_contact_delete_post },
+	{ M_POST, "/staff/companies/:id/interactions", ROLE_STAFF, page_staff_interaction_add_post },
+	{ M_GET, "/staff/companies/:id/interactions/:iid", ROLE_STAFF, page_staff_interaction },
+	{ M_POST, "/staff/companies/:id/interactions/:iid", ROLE_STAFF, page_staff_interaction_post },
+	{ M_GET, "/staff/jobs", ROLE_STAFF, page_staff_records_jobs },
+	{ M_GET, "/staff/jobs/:id", ROLE_STAFF, page_staff_record },
+	{ M_POST, "/staff/jobs/:id/status", ROLE_STAFF, page_staff_offer_status_post },
+	{ M_POST, "/staff/jobs/:id/interactions", ROLE_STAFF, page_staff_interaction_add_post },
+	{ M_GET, "/staff/jobs/:id/interactions/:iid", ROLE_STAFF, page_staff_interaction },
+	{ M_POST, "/staff/jobs/:id/interactions/:iid", ROLE_STAFF, page_staff_interaction_post },
+	{ M_GET, "/staff/internships", ROLE_STAFF, page_staff_records_internships },
+	{ M_GET, "/staff/internships/:id", ROLE_STAFF, page_staff_record },
+	{ M_POST, "/staff/internships/:id/status", ROLE_STAFF, page_staff_offer_status_post },
+	{ M_POST, "/staff/internships/:id/interactions", ROLE_STAFF, page_staff_interaction_add_post },
+	{ M_GET, "/staff/internships/:id/interactions/:iid", ROLE_STAFF, page_staff_interaction },
+	{ M_POST, "/staff/internships/:id/interactions/:iid", ROLE_STAFF, page_staff_interaction_post },
 };
 
 static bool web_before(req_t *r, bool routed);

@@ -200,6 +200,20 @@ const char *audit_action_label(const char *code);
 
 /* job sheet (jobsheet.c; issue 7 item 2, G65, B01): 求人票印刷, staff only, audited */
 void page_staff_job_sheet(req_t *r);
+/* company and offer records (records_pages.c; issue 7 items 1 and 2, G60-G65): 企業管理, 求人管理,
+ * インターンシップ管理 — search lists, record pages, contacts, interaction history, 対応状況 */
+void page_staff_records_companies(req_t *r);
+void page_staff_records_jobs(req_t *r);
+void page_staff_records_internships(req_t *r);
+void page_staff_record(req_t *r);
+void page_staff_contact_add_post(req_t *r);
+void page_staff_contact(req_t *r);
+void page_staff_contact_post(req_t *r);
+void page_staff_contact_delete_post(req_t *r);
+void page_staff_interaction_add_post(req_t *r);
+void page_staff_interaction(req_t *r);
+void page_staff_interaction_post(req_t *r);
+void page_staff_offer_status_post(req_t *r);
 /* From listing.c, for other pages: the site's schema and a field's value as display text (terms as names
  * joined with 、, booleans as あり/なし), NULL when empty. */
 struct json_t;
