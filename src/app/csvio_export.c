@@ -285,12 +285,10 @@ page_staff_export(req_t *r)
 	const schema_type_t *t = NULL;
 	search_params_t sp = { 0 };
 	search_result_t res;
-	audit_entry_t ae;
-	char type[32], target[48];
+	char type[32];
 	int64_t *ids;
 	size_t n = file != NULL ? strlen(file) : 0, i, k, nids = 0;
 	int kind = -1, f;
-	export_t *e;
 	db_t *db;
 
 	if (n >= 5 && n - 4 < sizeof(type) && strcmp(file + n - 4, ".csv") == 0) {
@@ -357,7 +355,18 @@ page_staff_export(req_t *r)
 		}
 		ids[nids++] = res.ids[i];
 	}
-	/* no entry, no export (SEC07, SEC12) */
+	web_export_csv(r, db, t, ids, nids);
+}
+
+void
+web_export_csv(req_t *r, db_t *db, const schema_type_t *t, const int64_t *ids, size_t nids)
+{
+	arena_t *A = &r->arena;
+	audit_entry_t ae;
+	char target[48];
+	export_t *e;
+
+	/* no entry, no export (SEC07, SEC12); the filter is the query string the list was asked with */
 	snprintf(target, sizeof(target), "type:%s", t->name);
 	ae = (audit_entry_t){ r->auth->account.id, r->auth->account.login, r->ip, "content.export", target,
 	    arena_printf(A, "rows=%zu filter=%s", nids, r->raw_uri != NULL && strchr(r->raw_uri, '?') ?

@@ -168,6 +168,19 @@ page_list(req_t *r, const kind_info_t *k)
 	q.page = (int)page;
 	q.per_page = RECORDS_PER_PAGE;
 	q.now = jtime_now();
+	/* 「CSVダウンロード」: the same query, every match, streamed (G67) */
+	if (q_arg(r, "format") != NULL && strcmp(q_arg(r, "format"), "csv") == 0) {
+		int64_t *ids;
+		size_t nids;
+		if (!web_can(r, POLICY_EXPORT, k->policy, r->auth->account.department_id))
+			return;
+		if (!records_search_ids(db, A, &q, &ids, &nids)) {
+			web_error(r, 500, NULL);
+			return;
+		}
+		web_export_csv(r, db, t, ids, nids);
+		return;
+	}
 	if (!records_search(db, A, &q, &res)) {
 		web_error(r, 500, NULL);
 		return;
@@ -238,6 +251,8 @@ page_list(req_t *r, const kind_info_t *k)
 			tv_set_str(A, ctx, "next", arena_printf(A, "%s%s%s%s&page=%" PRId64, k->base, base, sep, sortq, page + 1));
 		tv_set_str(A, ctx, "sort_updated", arena_printf(A, "%s%s%ssort=updated", k->base, base, sep));
 		tv_set_str(A, ctx, "sort_name", arena_printf(A, "%s%s%ssort=name", k->base, base, sep));
+		if (policy_can(&r->auth->account, POLICY_EXPORT, k->policy, r->auth->account.department_id))
+			tv_set_str(A, ctx, "csv_url", arena_printf(A, "%s%s%s%s&format=csv", k->base, base, sep, sortq));
 	}
 	buf_free(&qs);
 	web_render(r, "staff/records", ctx);

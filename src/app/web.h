@@ -277,6 +277,10 @@ void page_staff_import(req_t *r);
 void page_staff_import_post(req_t *r);
 void page_staff_import_template(req_t *r);
 void page_staff_export(req_t *r);
+/* Answers with the CSV of these records of type t, streamed (app/export.h), after the content.export audit
+ * entry (the request's query string as the filter); the caller has checked POLICY_EXPORT. */
+struct schema_type;
+void web_export_csv(req_t *r, struct db *db, const struct schema_type *t, const int64_t *ids, size_t n);
 /* statistics (stats_pages.c; issue 7 item 6, G70-G72, B03): every staff role views, CSV for export roles */
 void page_staff_stats(req_t *r);
 void page_staff_stats_report(req_t *r);

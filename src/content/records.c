@@ -348,6 +348,60 @@ done:
 	return ok;
 }
 
+bool
+records_search_ids(db_t *db, arena_t *a, const records_query_t *q, int64_t **ids, size_t *n)
+{
+	buf_t kw = BUF_INIT, ph = BUF_INIT;
+	char digits[RECORDS_PHONE_DIGITS + 8];
+	const char *kwp = NULL, *php = NULL;
+	db_stmt_t *st;
+	size_t cap = 1024;
+	bool ok = false;
+
+	*ids = NULL;
+	*n = 0;
+	if (q->q != NULL && q->q[0] != '\0') {
+		if (!keyword_ids(db, a, q, &kw) || kw.oom)
+			goto done;
+		kwp = kw.data;
+	}
+	if (q->phone != NULL && q->phone[0] != '\0') {
+		if (records_phone_digits(q->phone, digits, sizeof(digits)) < RECORDS_PHONE_MIN) {
+			php = "[]";
+		} else {
+			if (!phone_ids(db, q, digits, &ph) || ph.oom)
+				goto done;
+			php = ph.data;
+		}
+	}
+	st = db_prepare(db, "SELECT e.id" RECORDS_WHERE " ORDER BY CASE WHEN ?14 = 1 THEN "
+	    "COALESCE(NULLIF(json_extract(e.fields, '$.name_kana'), ''), e.title) END, e.updated_at DESC, e.id DESC");
+	if (st == NULL)
+		goto done;
+	bind_query(st, q, kwp, php);
+	db_bind_i64(st, 14, q->sort_name ? 1 : 0);
+	*ids = arena_alloc(a, cap * sizeof(int64_t));
+	while (*ids != NULL && *n < RECORDS_EXPORT_MAX && db_step(st) == DB_ROW) {
+		if (*n == cap) {
+			int64_t *more = arena_alloc(a, cap * 2 * sizeof(int64_t));
+			if (more == NULL) {
+				*ids = NULL;
+				break;
+			}
+			memcpy(more, *ids, cap * sizeof(int64_t));
+			*ids = more;
+			cap *= 2;
+		}
+		(*ids)[(*n)++] = db_col_i64(st, 0);
+	}
+	db_done(st);
+	ok = *ids != NULL;
+done:
+	buf_free(&kw);
+	buf_free(&ph);
+	return ok;
+}
+
 /* ---- writes: the rule, the transaction and the audit entry ---- */
 
 /* Whether actor may update the record id (its kind and department); into *kind the policy kind. */

@@ -86,6 +86,10 @@ typedef struct records_list {
 
 /* Runs the staff search; allocations in a. False on a database error. */
 bool records_search(db_t *db, arena_t *a, const records_query_t *q, records_list_t *out);
+/* Every id the query matches, in the list's order (page and per_page ignored), at most RECORDS_EXPORT_MAX:
+ * what a CSV export of the list writes (app/export.h). False on a database error or no memory. */
+#define RECORDS_EXPORT_MAX 200000
+bool records_search_ids(db_t *db, arena_t *a, const records_query_t *q, int64_t **ids, size_t *n);
 
 /* The policy kind of an entity type (company, job, internship), -1 for others. */
 int records_kind(const char *type);
