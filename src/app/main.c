@@ -5,6 +5,7 @@
 #include "auth/antispam.h"
 #include "auth/audit.h"
 #include "auth/password.h"
+#include "auth/seal.h"
 #include "auth/secret.h"
 #include "core/config.h"
 #include "core/jtime.h"
@@ -221,6 +222,11 @@ open_data(bool create)
 	snprintf(path, sizeof(path), "%s/keys", config.data_dir);
 	if (!secret_init(path, create))
 		return NULL;
+	/* sealed personal data (SEC06): no key, no start */
+	if (!seal_open(config.seal_key_file, create)) {
+		fprintf(stderr, "tsunagu: cannot use the seal key file %s ([security] seal_key_file)\n", config.seal_key_file);
+		return NULL;
+	}
 	if (!db_configure(config.data_dir) || !audit_init(config.data_dir))
 		return NULL;
 	snprintf(path, sizeof(path), "%s/data/common-passwords.txt", config.root);

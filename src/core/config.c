@@ -72,6 +72,7 @@ static const struct key keys[] = {
 	I("antispam", "rate_max", antispam_rate_max, 1, 10000),
 	I("antispam", "rate_window_s", antispam_rate_window_s, 10, 24 * 3600),
 	I("audit", "keep_days", audit_keep_days, 92, 36500), /* 92: at least three months (SEC12) */
+	S("security", "seal_key_file", seal_key_file),
 	S("site", "name", site_name),
 	S("site", "nickname", site_nickname),
 	S("site", "short_name", site_short),
@@ -107,6 +108,7 @@ config_defaults(config_t *c)
 	c->antispam_rate_max = 5;
 	c->antispam_rate_window_s = 10 * 60;
 	c->audit_keep_days = 92;
+	str_copy(c->seal_key_file, sizeof(c->seal_key_file), "/etc/tsunagu/seal.key");
 }
 
 static bool

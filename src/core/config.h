@@ -49,6 +49,8 @@ typedef struct config {
 	int      antispam_rate_window_s;
 	/* [audit] retention (issue 6 item 7; SEC12): entries older than this many days are pruned */
 	int      audit_keep_days;         /* at least AUDIT_KEEP_DAYS_MIN (92, three months) */
+	/* [security] sealed personal data (issue 7 item 3; SEC06): the key file lives OUTSIDE the data directory */
+	char     seal_key_file[CONFIG_STR];  /* default /etc/tsunagu/seal.key; created 0600 by `migrate` */
 	/* [site] from sites/<site>/site.ini */
 	char     site_name[CONFIG_STR];
 	char     site_nickname[CONFIG_STR];
