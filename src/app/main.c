@@ -6,6 +6,7 @@
 #include "auth/audit.h"
 #include "auth/password.h"
 #include "auth/seal.h"
+#include "member/records.h"
 #include "auth/secret.h"
 #include "core/config.h"
 #include "core/jtime.h"
@@ -262,6 +263,16 @@ cmd_migrate(db_t *db)
 		return 1;
 	}
 	printf("migrate: schema version %d (%d applied)\n", db_schema_version(db), applied);
+	{
+		/* SQL cannot encrypt: rows written in clear before migration 020 are sealed here (SEC06) */
+		int64_t sealed = rec_seal_migrate(db);
+		if (sealed < 0) {
+			fprintf(stderr, "tsunagu: sealing personal data failed\n");
+			return 1;
+		}
+		if (sealed > 0)
+			printf("migrate: %lld rows of personal data sealed\n", (long long)sealed);
+	}
 	if ((s = load_schema()) == NULL)
 		return 1;
 	ok = schema_sync_terms(s, db, config.root, err, sizeof(err));
@@ -823,6 +834,10 @@ cmd_serve(db_t *db)
 	}
 	if (!db_migrate(db, &applied)) {
 		fprintf(stderr, "tsunagu: migration failed\n");
+		return 1;
+	}
+	if (rec_seal_migrate(db) < 0) {
+		fprintf(stderr, "tsunagu: sealing personal data failed (is [security] seal_key_file the key this database was sealed with?)\n");
 		return 1;
 	}
 	if (!web_init(err, sizeof(err))) {
