@@ -151,5 +151,13 @@ seed_demo(db_t *db, const schema_t *s)
 	}
 	after = count_entities(db);
 	printf("seed: demo content ready (%lld new entities)\n", (long long)(after - before));
+	{
+		int nseekers;
+		if (!demo_seekers(db, jtime_now(), &nseekers, cerr, sizeof(cerr))) {
+			fprintf(stderr, "seed: %s\n", cerr);
+			return 1;
+		}
+		printf("seed: demo job seekers ready (%d new, with consultant records and referrals)\n", nseekers);
+	}
 	return seed_company_link(db) ? 0 : 1;
 }
