@@ -320,6 +320,47 @@ test_export_erase(void **state)
 	assert_false(in_files("J00000001@example.jp"));
 }
 
+/* rows written in clear before migration 020 are sealed by the one-time step of `migrate`, and found by name */
+static void
+test_seal_migrate(void **state)
+{
+	fx_t *f = *state;
+	account_t old;
+	rec_seeker_t s;
+	db_stmt_t *st;
+
+	make(f->db, "seeker", "J00000002", NULL, &old);
+	st = db_prepare(f->db, "INSERT INTO seekers (account_id, name, kana, phone, created_at, updated_at) "
+	    "VALUES (?, '前橋 次郎', 'まえばし じろう', '027-999-0001', 1, 1)");
+	db_bind_i64(st, 1, old.id);
+	assert_int_equal(db_run(st), DB_DONE);
+	assert_int_equal(db_exec(f->db, "UPDATE accounts SET display_name = '前橋 次郎' WHERE login = 'J00000002'"), DB_DONE);
+	assert_int_equal(db_exec(f->db, "INSERT INTO consultations (account_id, subject, created_at, updated_at) "
+	    "VALUES ((SELECT id FROM accounts WHERE login = 'J00000002'), '古い相談の件名', 1, 1)"), DB_DONE);
+	assert_int_equal(db_exec(f->db, "INSERT INTO consultation_messages (consultation_id, author_kind, body, created_at) "
+	    "VALUES (last_insert_rowid(), 'seeker', '古い相談の本文', 1)"), DB_DONE);
+	assert_int_equal(search(f, "前橋", "", ""), 0); /* not indexed yet */
+	assert_int_equal(rec_seal_migrate(f->db), 3);
+	assert_int_equal(rec_seal_migrate(f->db), 0);   /* once */
+	assert_int_equal(rec_seeker_get(f->db, &f->A, old.id, &s), 1);
+	assert_string_equal(s.v[0], "前橋 次郎");
+	assert_string_equal(s.v[3], "027-999-0001");
+	assert_int_equal(count(f->db, "SELECT COUNT(*) FROM seeker_name_index WHERE seeker_id = "
+	    "(SELECT id FROM accounts WHERE login = 'J00000002')") > 0, 1);
+	assert_int_equal(count(f->db, "SELECT COUNT(*) FROM accounts WHERE display_name = '前橋 次郎'"), 0);
+	{
+		consult_msg_t *m;
+		size_t n;
+		assert_true(consult_messages(f->db, &f->A, count(f->db, "SELECT MAX(id) FROM consultations"), &m, &n));
+		assert_int_equal(n, 1);
+		assert_string_equal(m[0].body, "古い相談の本文");
+	}
+	assert_int_equal(db_exec(f->db, "PRAGMA wal_checkpoint(TRUNCATE)"), DB_DONE);
+	assert_false(in_files("前橋 次郎"));
+	assert_false(in_files("027-999-0001"));
+	assert_false(in_files("古い相談の本文"));
+}
+
 int
 main(void)
 {
@@ -328,6 +369,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_records, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_referrals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_export_erase, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_seal_migrate, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
