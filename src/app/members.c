@@ -195,6 +195,7 @@ member_page(req_t *r, db_t *db, const member_t *m, const char *msg)
 	tv_set_int(A, u, "last_login_at", m->last_login);
 	tv_set_int(A, u, "created_at", m->created);
 	tv_set_bool(A, u, "held", m->held);
+	tv_set_bool(A, u, "is_seeker", strcmp(m->kind, "seeker") == 0); /* link to 求職者管理 (issue 7 item 3) */
 	tv_set_str(A, u, "release_action", arena_printf(A, "/staff/members/%" PRId64 "/release", m->id));
 	tv_set(A, ctx, "member", u);
 	tv_set_bool(A, ctx, "can_status", policy_can(me(r), POLICY_STATUS, m->pk, m->dept));
