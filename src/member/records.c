@@ -924,7 +924,10 @@ rec_seeker_erase(db_t *db, const account_t *actor, const char *ip, int64_t id, c
 			goto dbfail;
 		db_bind_i64(st, 1, id);
 		db_bind_str(st, 2, reason);
-		db_bind_i64(st, 3, actor->id);
+		if (actor->id > 0)
+			db_bind_i64(st, 3, actor->id);
+		else
+			db_bind_null(st, 3); /* the command line */
 		db_bind_i64(st, 4, now);
 		if (db_run(st) != DB_DONE)
 			goto dbfail;

@@ -274,4 +274,25 @@ describe('job-seeker records in the back office (G66, SEC06, SEC09, B08)', () =>
     const raw = rawDb();
     assert.ok(!raw.includes(Buffer.from('seeker@demo.tsunagu.invalid')), 'the mail address is gone from the file');
   });
+
+  it('SEC09: the command line exports a demo seeker as JSON and erases it with a reason; audit verify passes', () => {
+    const id = '8'; // the second demo seeker (J90000002): accounts 1-6 are the demo staff, seeker and company
+    let r = cli(['seeker', 'export', '--data', srv.data, id]);
+    assert.equal(r.status, 0, r.stderr);
+    const doc = JSON.parse(r.stdout);
+    assert.equal(doc.account.login, 'J90000002');
+    assert.match(doc.profile.name, /（デモ）$/);
+    r = cli(['seeker', 'erase', '--data', srv.data, id]);
+    assert.equal(r.status, 2, 'a reason is required');
+    r = cli(['seeker', 'erase', '--data', srv.data, id, '--reason', '契約終了（E2E）']);
+    assert.equal(r.status, 0, r.stderr);
+    r = cli(['seeker', 'export', '--data', srv.data, id]);
+    assert.equal(r.status, 0, r.stderr);
+    const after = JSON.parse(r.stdout);
+    assert.equal(after.profile.name, '');
+    assert.equal(after.account.status, 'deleted');
+    assert.ok(after.audit_entries.some((e) => e.action === 'seeker.erase' && e.actor === 'cli'));
+    r = cli(['audit', 'verify', '--data', srv.data]);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+  });
 });
