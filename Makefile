@@ -99,6 +99,9 @@ e2e: all
 	node --test --test-concurrency=1 tests/e2e/
 
 DATA ?= var
+# sealed personal data (SEC06): the key file outside DATA, for make migrate/seed/run
+SEAL_KEY ?= $(CURDIR)/build/keys/seal.key
+migrate seed run: export TSUNAGU_SECURITY_SEAL_KEY_FILE ?= $(SEAL_KEY)
 migrate: all
 	build/tsunagu migrate --data $(DATA)
 

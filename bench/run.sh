@@ -8,6 +8,8 @@
 # compressed weight of the list and detail pages (HTML + CSS).
 set -eu
 cd "$(dirname "$0")/.."
+# the seal key lives outside the data directory (SEC06)
+export TSUNAGU_SECURITY_SEAL_KEY_FILE="${TSUNAGU_SECURITY_SEAL_KEY_FILE:-$PWD/build/keys/seal.key}"
 secs=${1:-10}
 conns=${2:-32}
 data=$(mktemp -d)

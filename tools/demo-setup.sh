@@ -1,6 +1,8 @@
 #!/bin/sh
 # Migrates the database in DATA (default ./var) and loads the demo data; safe to run again.
 set -eu
+# the seal key lives outside the data directory (SEC06); build/keys/ for a demo
+export TSUNAGU_SECURITY_SEAL_KEY_FILE="${TSUNAGU_SECURITY_SEAL_KEY_FILE:-$PWD/build/keys/seal.key}"
 cd "$(dirname "$0")/.."
 data=${1:-var}
 build/tsunagu migrate --data "$data"

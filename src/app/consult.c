@@ -1,6 +1,7 @@
 /* consult.c - mail consultation threads and messages (consult.h). */
 #include "app/consult.h"
 #include "auth/audit.h"
+#include "auth/seal.h"
 #include "auth/policy.h"
 #include "core/str.h"
 #include "mail/mail.h"
@@ -135,20 +136,34 @@ handling_department(db_t *db)
 	return id;
 }
 
+/* Inserts a message with its body sealed under the new row's id (SEC06), in the caller's transaction. */
 static bool
 insert_message(db_t *db, int64_t cid, int64_t author, const char *kind, const char *body, int64_t now)
 {
 	db_stmt_t *st = db_prepare(db, "INSERT INTO consultation_messages (consultation_id, author_account_id, "
-	    "author_kind, body, created_at) VALUES (?, ?, ?, ?, ?)");
+	    "author_kind, body, sealed, created_at) VALUES (?, ?, ?, X'', 1, ?)");
+	arena_t A;
+	int64_t id;
+	bool ok;
 
 	if (st == NULL)
 		return false;
 	db_bind_i64(st, 1, cid);
 	db_bind_i64(st, 2, author);
 	db_bind_str(st, 3, kind);
-	db_bind_str(st, 4, body);
-	db_bind_i64(st, 5, now);
-	return db_run(st) == DB_DONE;
+	db_bind_i64(st, 4, now);
+	if (db_run(st) != DB_DONE)
+		return false;
+	id = db_last_id(db);
+	arena_init(&A, 4096, (size_t)1 << 20);
+	st = db_prepare(db, "UPDATE consultation_messages SET body = ? WHERE id = ?");
+	ok = st != NULL && seal_bind(st, 1, &A, "consultation_messages", "body", id, body);
+	if (ok) {
+		db_bind_i64(st, 2, id);
+		ok = db_run(st) == DB_DONE;
+	}
+	arena_free(&A);
+	return ok;
 }
 
 bool
@@ -169,8 +184,8 @@ consult_create(db_t *db, const account_t *seeker, const char *ip, const char *su
 	dept = handling_department(db);
 	if (dept < 0)
 		goto fail;
-	st = db_prepare(db, "INSERT INTO consultations (account_id, department_id, subject, status, created_at, "
-	    "updated_at) VALUES (?, ?, ?, 'open', ?, ?)");
+	st = db_prepare(db, "INSERT INTO consultations (account_id, department_id, subject, sealed, status, created_at, "
+	    "updated_at) VALUES (?, ?, X'', 1, 'open', ?, ?)");
 	if (st == NULL)
 		goto fail;
 	db_bind_i64(st, 1, seeker->id);
@@ -178,12 +193,26 @@ consult_create(db_t *db, const account_t *seeker, const char *ip, const char *su
 		db_bind_i64(st, 2, dept);
 	else
 		db_bind_null(st, 2);
-	db_bind_str(st, 3, subject);
+	db_bind_i64(st, 3, now);
 	db_bind_i64(st, 4, now);
-	db_bind_i64(st, 5, now);
 	if (db_run(st) != DB_DONE)
 		goto fail;
 	*id = db_last_id(db);
+	{
+		/* the subject is consultation text: sealed under the new row's id (SEC06) */
+		arena_t A;
+		bool ok;
+		arena_init(&A, 4096, (size_t)1 << 20);
+		st = db_prepare(db, "UPDATE consultations SET subject = ? WHERE id = ?");
+		ok = st != NULL && seal_bind(st, 1, &A, "consultations", "subject", *id, subject);
+		if (ok) {
+			db_bind_i64(st, 2, *id);
+			ok = db_run(st) == DB_DONE;
+		}
+		arena_free(&A);
+		if (!ok)
+			goto fail;
+	}
 	if (!insert_message(db, *id, seeker->id, "seeker", body, now))
 		goto fail;
 	{
@@ -210,7 +239,8 @@ fail:
 	"(SELECT COUNT(*) FROM consultation_messages m WHERE m.consultation_id = c.id), " \
 	"COALESCE((SELECT m.author_kind = 'seeker' FROM consultation_messages m WHERE m.consultation_id = c.id " \
 	"ORDER BY m.id DESC LIMIT 1), 0), " \
-	"COALESCE(NULLIF(s.name, ''), NULLIF(a.display_name, ''), a.login), a.login, COALESCE(d.name, '') "
+	"COALESCE(NULLIF(a.display_name, ''), a.login), a.login, COALESCE(d.name, ''), c.sealed, s.name, " \
+	"COALESCE(s.sealed, 0) "
 #define THREAD_FROM \
 	"FROM consultations c JOIN accounts a ON a.id = c.account_id LEFT JOIN seekers s ON s.account_id = c.account_id " \
 	"LEFT JOIN departments d ON d.id = c.department_id "
@@ -222,7 +252,18 @@ read_thread(db_stmt_t *st, consult_t *c)
 	c->id = db_col_i64(st, 0);
 	c->account_id = db_col_i64(st, 1);
 	c->department_id = db_col_i64(st, 2);
-	str_copy(c->subject, sizeof(c->subject), db_col_text(st, 3));
+	{
+		/* sealed texts opened (SEC06); a value that does not open shows as such, never as ciphertext */
+		arena_t A;
+		const char *subject, *name = NULL;
+		arena_init(&A, 2048, (size_t)1 << 20);
+		subject = db_col_i64(st, 14) ? seal_col(st, 3, &A, "consultations", "subject", c->id) : db_col_text(st, 3);
+		str_copy(c->subject, sizeof(c->subject), subject == NULL ? "（復号できません）" : subject[0] ? subject : SEAL_DELETED);
+		if (!db_col_null(st, 15))
+			name = db_col_i64(st, 16) ? seal_col(st, 15, &A, "seekers", "name", c->account_id) : db_col_text(st, 15);
+		str_copy(c->seeker_name, sizeof(c->seeker_name), name != NULL && name[0] ? name : db_col_text(st, 11));
+		arena_free(&A);
+	}
 	c->closed = strcmp(db_col_text(st, 4), "closed") == 0;
 	c->created_at = db_col_i64(st, 5);
 	c->updated_at = db_col_i64(st, 6);
@@ -230,7 +271,6 @@ read_thread(db_stmt_t *st, consult_t *c)
 	c->unread = db_col_i64(st, 8);
 	c->messages = db_col_i64(st, 9);
 	c->awaiting_staff = !c->closed && db_col_i64(st, 10) != 0;
-	str_copy(c->seeker_name, sizeof(c->seeker_name), db_col_text(st, 11));
 	str_copy(c->seeker_login, sizeof(c->seeker_login), db_col_text(st, 12));
 	str_copy(c->department_name, sizeof(c->department_name), db_col_text(st, 13));
 }
@@ -271,7 +311,7 @@ bool
 consult_messages(db_t *db, arena_t *a, int64_t id, consult_msg_t **out, size_t *n)
 {
 	db_stmt_t *st = db_prepare(db, "SELECT m.id, m.author_kind, COALESCE(NULLIF(a.display_name, ''), a.login, ''), "
-	    "COALESCE(d.name, ''), m.body, m.created_at, COALESCE(m.read_at, 0) FROM consultation_messages m "
+	    "COALESCE(d.name, ''), m.body, m.created_at, COALESCE(m.read_at, 0), m.sealed FROM consultation_messages m "
 	    "LEFT JOIN accounts a ON a.id = m.author_account_id LEFT JOIN departments d ON d.id = a.department_id "
 	    "WHERE m.consultation_id = ? ORDER BY m.id");
 	consult_msg_t *v = NULL;
@@ -298,7 +338,10 @@ consult_messages(db_t *db, arena_t *a, int64_t id, consult_msg_t **out, size_t *
 		v[k].staff = strcmp(db_col_text(st, 1), "staff") == 0;
 		v[k].author_name = arena_strdup(a, db_col_text(st, 2));
 		v[k].author_department = arena_strdup(a, db_col_text(st, 3));
-		v[k].body = arena_strdup(a, db_col_text(st, 4));
+		v[k].body = db_col_i64(st, 7) ? seal_col(st, 4, a, "consultation_messages", "body", v[k].id) :
+		    arena_strdup(a, db_col_text(st, 4));
+		if (v[k].body != NULL && v[k].body[0] == '\0')
+			v[k].body = SEAL_DELETED; /* erased (SEC09) */
 		v[k].created_at = db_col_i64(st, 5);
 		v[k].read_at = db_col_i64(st, 6);
 		if (v[k].author_name == NULL || v[k].author_department == NULL || v[k].body == NULL)

@@ -15,6 +15,11 @@
  * message in err (nothing written). */
 bool demo_content(db_t *db, const schema_t *s, int64_t now, char *err, size_t errlen);
 
+/* 50 fictitious job seekers (demo_seekers.c; issue 7 item 8) with consultant records, interactions and
+ * referrals to the published demo jobs and internships, in one transaction; sealed like real records.
+ * Does nothing when they exist. *made gets how many were written. */
+bool demo_seekers(db_t *db, int64_t now, int *made, char *err, size_t errlen);
+
 typedef enum { DEMO_PICTURE_PHOTO, DEMO_PICTURE_VIDEO, DEMO_PICTURE_BANNER } demo_picture_t;
 
 /* A drawn picture stored through media_store (demo_images.c): its media id, or 0 when it could not be

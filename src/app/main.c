@@ -5,6 +5,8 @@
 #include "auth/antispam.h"
 #include "auth/audit.h"
 #include "auth/password.h"
+#include "auth/seal.h"
+#include "member/records.h"
 #include "auth/secret.h"
 #include "core/config.h"
 #include "core/jtime.h"
@@ -47,6 +49,8 @@ static const char usage[] =
     "                   [--role view|edit|admin]   (staff; default edit; the first administrator needs --role admin)\n"
     "                   (the password is read from standard input)\n"
     "  tsunagu audit verify [--data DIR]\n"
+    "  tsunagu seeker export [--data DIR] ID     (SEC09: everything held about a job seeker, JSON on stdout)\n"
+    "  tsunagu seeker erase [--data DIR] ID --reason TEXT   (SEC09: wipe the personal data, keep statistics)\n"
     "  tsunagu import [--data DIR] [--site NAME] --type TYPE [--skip-bad] [--dry-run] FILE   (CSV or JSON Lines file;\n"
     "                 --dry-run checks every row and writes nothing)\n"
     "  tsunagu search [--data DIR] [--site NAME] --type TYPE [--facet VOCAB=CODE ...] [--sort relevance|newest|deadline]\n"
@@ -225,6 +229,11 @@ open_data(bool create)
 	snprintf(path, sizeof(path), "%s/keys", config.data_dir);
 	if (!secret_init(path, create))
 		return NULL;
+	/* sealed personal data (SEC06): no key, no start */
+	if (!seal_open(config.seal_key_file, create)) {
+		fprintf(stderr, "tsunagu: cannot use the seal key file %s ([security] seal_key_file)\n", config.seal_key_file);
+		return NULL;
+	}
 	if (!db_configure(config.data_dir) || !audit_init(config.data_dir))
 		return NULL;
 	snprintf(path, sizeof(path), "%s/data/common-passwords.txt", config.root);
@@ -260,6 +269,16 @@ cmd_migrate(db_t *db)
 		return 1;
 	}
 	printf("migrate: schema version %d (%d applied)\n", db_schema_version(db), applied);
+	{
+		/* SQL cannot encrypt: rows written in clear before migration 020 are sealed here (SEC06) */
+		int64_t sealed = rec_seal_migrate(db);
+		if (sealed < 0) {
+			fprintf(stderr, "tsunagu: sealing personal data failed\n");
+			return 1;
+		}
+		if (sealed > 0)
+			printf("migrate: %lld rows of personal data sealed\n", (long long)sealed);
+	}
 	if ((s = load_schema()) == NULL)
 		return 1;
 	ok = schema_sync_terms(s, db, config.root, err, sizeof(err));
@@ -820,6 +839,77 @@ read_pem(const char *path)
 	return p;
 }
 
+/* tsunagu seeker export ID | seeker erase ID --reason TEXT (issue 7 item 7; SEC09): the same data subject
+ * requests as /staff/seekers/:id/export and /erase, audited with the actor "cli". */
+static int
+cmd_seeker(int argc, char **argv)
+{
+	char *rest[64];
+	const char *reason = NULL;
+	char err[512];
+	account_t actor;
+	struct opts o;
+	int64_t id;
+	int n = 0, i, rc = 1;
+	bool erase;
+	db_t *db;
+
+	if (argc < 4 || (strcmp(argv[2], "export") != 0 && strcmp(argv[2], "erase") != 0)) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	erase = strcmp(argv[2], "erase") == 0;
+	for (i = 0; i < argc && n < 63; i++) {
+		if (i >= 3 && strcmp(argv[i], "--reason") == 0 && i + 1 < argc) {
+			reason = argv[++i];
+			continue;
+		}
+		rest[n++] = argv[i];
+	}
+	memset(&o, 0, sizeof(o));
+	if (parse_opts(n, rest, 3, &o) != 0 || o.nargs != 1 || !str_to_i64(o.args[0], 1, INT64_MAX, &id) ||
+	    (erase && reason == NULL)) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	if (!setup(&o, false))
+		return 2;
+	log_set_quiet(true);
+	if ((db = open_data(false)) == NULL)
+		return 1;
+	memset(&actor, 0, sizeof(actor));
+	str_copy(actor.login, sizeof(actor.login), "cli");
+	if (erase) {
+		if (rec_seeker_erase(db, &actor, "local", id, reason, jtime_now(), err, sizeof(err))) {
+			printf("seeker %lld: personal data erased\n", (long long)id);
+			rc = 0;
+		} else {
+			fprintf(stderr, "tsunagu: %s\n", err);
+		}
+	} else {
+		char target[48], *json = NULL;
+		size_t len = 0;
+		arena_t A;
+		audit_entry_t e = { 0, "cli", "local", "seeker.export", target, "json" };
+		snprintf(target, sizeof(target), "account:%lld", (long long)id);
+		rec_seeker_t sk;
+		arena_init(&A, 64 * 1024, (size_t)1 << 28);
+		/* the entry first: an export that cannot be recorded does not happen (SEC07) */
+		if (rec_seeker_get(db, &A, id, &sk) == 1 && db_begin_write(db) && audit_append(db, &e, jtime_now()) && db_commit(db) && audit_sync_head(db) &&
+		    rec_seeker_export(db, &A, id, &json, &len)) {
+			rc = fwrite(json, 1, len, stdout) == len && fputc('\n', stdout) != EOF ? 0 : 1;
+		} else {
+			db_rollback(db);
+			fprintf(stderr, "tsunagu: seeker %lld: no such job seeker, or the export failed\n", (long long)id);
+		}
+		free(json);
+		arena_free(&A);
+	}
+	db_close(db);
+	password_free_common();
+	return rc;
+}
+
 static int
 cmd_serve(db_t *db)
 {
@@ -834,6 +924,10 @@ cmd_serve(db_t *db)
 	}
 	if (!db_migrate(db, &applied)) {
 		fprintf(stderr, "tsunagu: migration failed\n");
+		return 1;
+	}
+	if (rec_seal_migrate(db) < 0) {
+		fprintf(stderr, "tsunagu: sealing personal data failed (is [security] seal_key_file the key this database was sealed with?)\n");
 		return 1;
 	}
 	if (!web_init(err, sizeof(err))) {
@@ -939,6 +1033,8 @@ main(int argc, char **argv)
 		return 2;
 	}
 	cmd = argv[1];
+	if (strcmp(cmd, "seeker") == 0)
+		return cmd_seeker(argc, argv); /* issue 7 item 7: its own option handling (--reason) */
 	if (strcmp(cmd, "serve") == 0) which = SERVE;
 	else if (strcmp(cmd, "migrate") == 0) which = MIGRATE;
 	else if (strcmp(cmd, "seed") == 0) which = SEED;

@@ -4,10 +4,12 @@
 #include "app/web.h"
 #include "auth/audit.h"
 #include "auth/policy.h"
+#include "auth/seal.h"
 #include "auth/staff.h"
 #include "core/jtime.h"
 #include "core/str.h"
 #include "db/db.h"
+#include "member/records.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -31,6 +33,8 @@ page_staff_members(req_t *r)
 	db_stmt_t *st;
 	db_t *db;
 	int64_t n = 0;
+	unsigned char hash[SEAL_INDEX_BYTES];
+	bool have_hash;
 
 	if (!web_can(r, POLICY_VIEW, POLICY_SEEKER, 0))
 		return;
@@ -45,11 +49,14 @@ page_staff_members(req_t *r)
 	ctx = web_ctx(r, "会員管理");
 	list = tv_list(A);
 	/* instr on lower(): no LIKE wildcards to escape; lower() folds ASCII, enough for IDs and addresses */
+	/* a seeker's name is sealed (SEC06): found by its blind index (prefix or whole name) */
+	have_hash = q[0] != '\0' && seal_index_query(A, "name", q, hash);
 	st = db_prepare(db, "SELECT a.id, a.kind, a.login, a.display_name, a.email, a.status, COALESCE(a.last_login_at, 0), "
-	    "COALESCE(s.held, c.held, 0) FROM accounts a LEFT JOIN seekers s ON s.account_id = a.id "
-	    "LEFT JOIN company_accounts c ON c.account_id = a.id "
+	    "COALESCE(s.held, c.held, 0), s.name, COALESCE(s.sealed, 0) FROM accounts a "
+	    "LEFT JOIN seekers s ON s.account_id = a.id LEFT JOIN company_accounts c ON c.account_id = a.id "
 	    "WHERE a.kind <> 'staff' AND (? = '' OR a.kind = ?) AND (? = '' OR instr(lower(a.login), lower(?)) > 0 "
-	    "OR instr(lower(a.email), lower(?)) > 0 OR instr(a.display_name, ?) > 0) "
+	    "OR instr(lower(a.email), lower(?)) > 0 OR instr(a.display_name, ?) > 0 "
+	    "OR a.id IN (SELECT seeker_id FROM seeker_name_index WHERE hash = ?)) "
 	    "AND (? = 0 OR COALESCE(s.held, c.held, 0) = 1) ORDER BY a.id DESC LIMIT ?");
 	if (st == NULL) {
 		web_error(r, 500, NULL);
@@ -61,8 +68,12 @@ page_staff_members(req_t *r)
 	db_bind_str(st, 4, q);
 	db_bind_str(st, 5, q);
 	db_bind_str(st, 6, q);
-	db_bind_i64(st, 7, held != NULL && strcmp(held, "1") == 0);
-	db_bind_i64(st, 8, MEMBER_LIST_MAX + 1);
+	if (have_hash)
+		db_bind_blob(st, 7, hash, sizeof(hash));
+	else
+		db_bind_null(st, 7);
+	db_bind_i64(st, 8, held != NULL && strcmp(held, "1") == 0);
+	db_bind_i64(st, 9, MEMBER_LIST_MAX + 1);
 	while (db_step(st) == DB_ROW) {
 		tv_t *m;
 		if (++n > MEMBER_LIST_MAX)
@@ -71,7 +82,13 @@ page_staff_members(req_t *r)
 		tv_set_int(A, m, "id", db_col_i64(st, 0));
 		tv_set_str(A, m, "kind", account_kind_label(db_col_text(st, 1)));
 		tv_set_str(A, m, "login", db_col_text(st, 2));
-		tv_set_str(A, m, "name", db_col_text(st, 3));
+		if (!db_col_null(st, 8)) {
+			const char *nm = db_col_i64(st, 9) ? seal_col(st, 8, A, "seekers", "name", db_col_i64(st, 0)) :
+			    db_col_text(st, 8);
+			tv_set_str(A, m, "name", nm == NULL ? "（復号できません）" : nm[0] ? nm : SEAL_DELETED);
+		} else {
+			tv_set_str(A, m, "name", db_col_text(st, 3));
+		}
 		tv_set_str(A, m, "email", db_col_text(st, 4));
 		tv_set_str(A, m, "status", account_status_label(db_col_text(st, 5)));
 		tv_set_bool(A, m, "inactive", strcmp(db_col_text(st, 5), "active") != 0);
@@ -105,6 +122,7 @@ load_member(req_t *r, db_t *db, member_t *m)
 {
 	db_stmt_t *st;
 	int found = 0;
+	bool seeker = false;
 
 	if (!str_to_i64(http_param(r, 0), 1, INT64_MAX, &m->id))
 		return 0;
@@ -128,6 +146,7 @@ load_member(req_t *r, db_t *db, member_t *m)
 		if (strcmp(m->kind, "seeker") == 0) {
 			m->pk = POLICY_SEEKER;
 			m->dept = 0;
+			seeker = true;
 		} else {
 			m->pk = POLICY_COMPANY;
 			m->dept = strcmp(m->kind, "company") == 0 ? db_col_i64(st, 7) : 0;
@@ -135,6 +154,13 @@ load_member(req_t *r, db_t *db, member_t *m)
 		found = 1;
 	}
 	db_done(st);
+	if (seeker) {
+		/* the name is sealed in seekers (SEC06) */
+		const char *nm = rec_seeker_name(db, &r->arena, m->id);
+		if (nm == NULL)
+			return -1;
+		m->name = nm[0] ? nm : m->name;
+	}
 	return found;
 }
 
@@ -169,6 +195,7 @@ member_page(req_t *r, db_t *db, const member_t *m, const char *msg)
 	tv_set_int(A, u, "last_login_at", m->last_login);
 	tv_set_int(A, u, "created_at", m->created);
 	tv_set_bool(A, u, "held", m->held);
+	tv_set_bool(A, u, "is_seeker", strcmp(m->kind, "seeker") == 0); /* link to 求職者管理 (issue 7 item 3) */
 	tv_set_str(A, u, "release_action", arena_printf(A, "/staff/members/%" PRId64 "/release", m->id));
 	tv_set(A, ctx, "member", u);
 	tv_set_bool(A, ctx, "can_status", policy_can(me(r), POLICY_STATUS, m->pk, m->dept));

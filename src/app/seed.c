@@ -5,6 +5,7 @@
 #include "auth/account.h"
 #include "content/company.h"
 #include "core/jtime.h"
+#include "member/records.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -17,7 +18,7 @@ static const account_new_t demo[] = {
 	{ "staff", "demo-shushoku", "shushoku@demo.tsunagu.invalid", "就職支援部門 担当者（デモ）", DEMO_PASSWORD, "shushoku" },
 	{ "staff", "demo-kigyo", "kigyo@demo.tsunagu.invalid", "企業支援部門 担当者（デモ）", DEMO_PASSWORD, "kigyo" },
 	{ "staff", "demo-viewer", "viewer@demo.tsunagu.invalid", "閲覧のみ 担当者（デモ）", DEMO_PASSWORD, "kigyo" },
-	{ "seeker", "demo-seeker", "seeker@demo.tsunagu.invalid", "上州 太郎（デモ）", DEMO_PASSWORD, NULL },
+	{ "seeker", "demo-seeker", "seeker@demo.tsunagu.invalid", "", DEMO_PASSWORD, NULL }, /* name: sealed in seekers */
 	{ "company", "demo-company", "company@demo.tsunagu.invalid", "株式会社つなぐ商事（デモ）", DEMO_PASSWORD, NULL },
 };
 
@@ -46,35 +47,43 @@ count_entities(db_t *db)
 	return n;
 }
 
-/* A profile for demo-seeker (fictitious), so its My Page has something to show and edit. */
+/* A profile for demo-seeker (fictitious), so its My Page has something to show and edit; sealed (SEC06). */
 static bool
 seed_demo_seeker(db_t *db)
 {
-	db_stmt_t *st = db_prepare(db, "INSERT INTO seekers (account_id, name, kana, birth_date, phone, postal_code, address, "
-	    "school, graduation, target, wishes, mail_ok, created_at, updated_at) "
-	    "SELECT id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ? FROM accounts WHERE login_key = 'demo-seeker' "
-	    "ON CONFLICT (account_id) DO NOTHING");
-	int64_t now = jtime_now();
+	static const char *const v[][2] = { { "name", "上州 太郎（デモ）" }, { "kana", "じょうしゅう たろう" },
+		{ "birth_date", "2003-04-01" }, { "phone", "027-000-0000" }, { "postal_code", "371-0000" },
+		{ "address", "群馬県前橋市（デモ）" }, { "school", "つなぐ大学（デモ）" }, { "graduation", "2026-03" },
+		{ "target", "kisotsu" }, { "wishes", "事務職・前橋市内を希望（デモ）" }, { "mail_ok", "1" } };
+	db_stmt_t *st = db_prepare(db, "SELECT a.id FROM accounts a WHERE a.login_key = 'demo-seeker' "
+	    "AND NOT EXISTS (SELECT 1 FROM seekers s WHERE s.account_id = a.id)");
+	int64_t now = jtime_now(), id = 0;
+	member_form_t f;
+	arena_t A;
+	size_t i;
+	bool ok;
 
 	if (st == NULL)
 		return false;
-	db_bind_str(st, 1, "上州 太郎（デモ）");
-	db_bind_str(st, 2, "じょうしゅう たろう");
-	db_bind_str(st, 3, "2003-04-01");
-	db_bind_str(st, 4, "027-000-0000");
-	db_bind_str(st, 5, "371-0000");
-	db_bind_str(st, 6, "群馬県前橋市（デモ）");
-	db_bind_str(st, 7, "つなぐ大学（デモ）");
-	db_bind_str(st, 8, "2026-03");
-	db_bind_str(st, 9, "kisotsu");
-	db_bind_str(st, 10, "事務職・前橋市内を希望（デモ）");
-	db_bind_i64(st, 11, now);
-	db_bind_i64(st, 12, now);
-	if (db_run(st) != DB_DONE) {
-		fprintf(stderr, "seed: demo-seeker profile: %s\n", db_errmsg(db));
-		return false;
+	if (db_step(st) == DB_ROW)
+		id = db_col_i64(st, 0);
+	db_done(st);
+	if (id == 0)
+		return true;
+	member_form_init(&f, MEMBER_SEEKER_PROFILE);
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		int k = member_form_index(&f, v[i][0]);
+		if (k >= 0)
+			f.values[k] = v[i][1];
 	}
-	return true;
+	arena_init(&A, 4096, (size_t)1 << 20);
+	ok = db_begin_write(db) && rec_seeker_store(db, &A, id, &f, false, now) && db_commit(db);
+	if (!ok) {
+		db_rollback(db);
+		fprintf(stderr, "seed: demo-seeker profile: %s\n", db_errmsg(db));
+	}
+	arena_free(&A);
+	return ok;
 }
 
 /* demo-company edits the first demo company (My Page, G22), unless it is linked already. */
@@ -142,5 +151,13 @@ seed_demo(db_t *db, const schema_t *s)
 	}
 	after = count_entities(db);
 	printf("seed: demo content ready (%lld new entities)\n", (long long)(after - before));
+	{
+		int nseekers;
+		if (!demo_seekers(db, jtime_now(), &nseekers, cerr, sizeof(cerr))) {
+			fprintf(stderr, "seed: %s\n", cerr);
+			return 1;
+		}
+		printf("seed: demo job seekers ready (%d new, with consultant records and referrals)\n", nseekers);
+	}
 	return seed_company_link(db) ? 0 : 1;
 }

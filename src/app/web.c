@@ -192,6 +192,21 @@ static const route_t routes[] = {
 	{ M_POST, "/staff/internships/:id/interactions", ROLE_STAFF, page_staff_interaction_add_post },
 	{ M_GET, "/staff/internships/:id/interactions/:iid", ROLE_STAFF, page_staff_interaction },
 	{ M_POST, "/staff/internships/:id/interactions/:iid", ROLE_STAFF, page_staff_interaction_post },
+	/* 求職者管理: seeker records, print, export, erasure (seekers.c; issue 7 items 3 and 7; G66, SEC09) */
+	{ M_GET, "/staff/seekers", ROLE_STAFF, page_staff_seekers },
+	{ M_GET, "/staff/seekers/:id", ROLE_STAFF, page_staff_seeker },
+	{ M_GET, "/staff/seekers/:id/edit", ROLE_STAFF, page_staff_seeker_edit },
+	{ M_POST, "/staff/seekers/:id/edit", ROLE_STAFF, page_staff_seeker_edit_post },
+	{ M_POST, "/staff/seekers/:id/records", ROLE_STAFF, page_staff_seeker_record_add_post },
+	{ M_GET, "/staff/seekers/:id/records/:rid", ROLE_STAFF, page_staff_seeker_record },
+	{ M_POST, "/staff/seekers/:id/records/:rid", ROLE_STAFF, page_staff_seeker_record_post },
+	{ M_POST, "/staff/seekers/:id/interactions", ROLE_STAFF, page_staff_seeker_interaction_post },
+	{ M_POST, "/staff/seekers/:id/referrals", ROLE_STAFF, page_staff_seeker_referral_post },
+	{ M_POST, "/staff/seekers/:id/referrals/:rid", ROLE_STAFF, page_staff_seeker_outcome_post },
+	{ M_GET, "/staff/seekers/:id/print", ROLE_STAFF, page_staff_seeker_print },
+	{ M_GET, "/staff/seekers/:id/export", ROLE_STAFF, page_staff_seeker_export },
+	{ M_GET, "/staff/seekers/:id/erase", ROLE_STAFF, page_staff_seeker_erase },
+	{ M_POST, "/staff/seekers/:id/erase", ROLE_STAFF, page_staff_seeker_erase_post },
 };
 
 static bool web_before(req_t *r, bool routed);

@@ -195,6 +195,21 @@ const char *ip_rules_lockout_message(const ipacl_list_t *rules, ipacl_area_t are
 /* audit viewer (audit_pages.c; issue 6 item 7, SEC07/SEC12/B08): administrators only */
 void page_staff_audit(req_t *r);
 void page_staff_audit_csv(req_t *r);
+/* 求職者管理 (seekers.c; issue 7 items 3 and 7; G66, SEC06, SEC09) */
+void page_staff_seekers(req_t *r);
+void page_staff_seeker(req_t *r);
+void page_staff_seeker_edit(req_t *r);
+void page_staff_seeker_edit_post(req_t *r);
+void page_staff_seeker_record_add_post(req_t *r);
+void page_staff_seeker_record(req_t *r);
+void page_staff_seeker_record_post(req_t *r);
+void page_staff_seeker_interaction_post(req_t *r);
+void page_staff_seeker_referral_post(req_t *r);
+void page_staff_seeker_outcome_post(req_t *r);
+void page_staff_seeker_print(req_t *r);
+void page_staff_seeker_export(req_t *r);
+void page_staff_seeker_erase(req_t *r);
+void page_staff_seeker_erase_post(req_t *r);
 /* The Japanese label of an audit action code ("login.success" → ログイン成功), NULL when unknown. */
 const char *audit_action_label(const char *code);
 

@@ -81,6 +81,7 @@ static const struct key keys[] = {
 	I("security", "mail_interval_min", security_mail_interval_min, 1, 24 * 60),
 	I("stats", "flush_seconds", stats_flush_s, 1, 3600),
 	B("stats", "count_headless", stats_count_headless),
+	S("security", "seal_key_file", seal_key_file),
 	S("site", "name", site_name),
 	S("site", "nickname", site_nickname),
 	S("site", "short_name", site_short),
@@ -123,6 +124,7 @@ config_defaults(config_t *c)
 	c->security_csrf = 10;
 	c->security_mail_interval_min = 60;
 	c->stats_flush_s = 60;
+	str_copy(c->seal_key_file, sizeof(c->seal_key_file), "/etc/tsunagu/seal.key");
 }
 
 static bool

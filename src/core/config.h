@@ -61,6 +61,8 @@ typedef struct config {
 	/* [stats] page views (issue 7 item 6; stats/stats.h) */
 	int      stats_flush_s;           /* seconds between writes of the in-memory counts */
 	bool     stats_count_headless;    /* count HeadlessChrome visits (browser tests); crawlers never count */
+	/* [security] sealed personal data (issue 7 item 3; SEC06): the key file lives OUTSIDE the data directory */
+	char     seal_key_file[CONFIG_STR];  /* default /etc/tsunagu/seal.key; created 0600 by `migrate` */
 	/* [site] from sites/<site>/site.ini */
 	char     site_name[CONFIG_STR];
 	char     site_nickname[CONFIG_STR];

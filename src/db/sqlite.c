@@ -67,7 +67,9 @@ db_open(void)
 	if (db_exec(db, "PRAGMA trusted_schema=OFF") != DB_DONE ||
 	    db_exec(db, "PRAGMA journal_mode=WAL") != DB_DONE ||
 	    db_exec(db, "PRAGMA synchronous=FULL") != DB_DONE ||
-	    db_exec(db, "PRAGMA foreign_keys=ON") != DB_DONE) {
+	    db_exec(db, "PRAGMA foreign_keys=ON") != DB_DONE ||
+	    /* deleted or overwritten content (a value before sealing, an erased seeker) is zeroed (SEC06, SEC09) */
+	    db_exec(db, "PRAGMA secure_delete=ON") != DB_DONE) {
 		db_close(db);
 		return NULL;
 	}

@@ -2,6 +2,8 @@
  * Tokens travel only in the mailed link; the table keeps their BLAKE2b hash (as session.c does). */
 #include "member/member.h"
 #include "auth/audit.h"
+#include "auth/seal.h"
+#include "member/records.h"
 #include "auth/password.h"
 #include "content/entity.h"
 #include "core/buf.h"
@@ -188,7 +190,7 @@ member_register(db_t *db, const member_form_t *f, bool held, const char *ip, con
 	db_bind_str(st, 2, kind);
 	db_bind_str(st, 3, email);
 	db_bind_str(st, 4, login);
-	db_bind_str(st, 5, json);
+	db_bind_blob(st, 5, "", 0); /* sealed below, once the row id (its associated data) exists */
 	db_bind_i64(st, 6, held ? 1 : 0);
 	db_bind_str(st, 7, ip ? ip : "");
 	db_bind_i64(st, 8, now);
@@ -196,6 +198,21 @@ member_register(db_t *db, const member_form_t *f, bool held, const char *ip, con
 	if (db_run(st) != DB_DONE)
 		goto done;
 	*reg_id = db_last_id(db);
+	{
+		/* what the form held is personal data: sealed (SEC06) */
+		arena_t A;
+		bool sealed;
+		arena_init(&A, 4096, (size_t)1 << 20);
+		st = db_prepare(db, "UPDATE registrations SET form_json = ?, sealed = 1 WHERE id = ?");
+		sealed = st != NULL && seal_bind(st, 1, &A, "registrations", "form_json", *reg_id, json);
+		if (sealed) {
+			db_bind_i64(st, 2, *reg_id);
+			sealed = db_run(st) == DB_DONE;
+		}
+		arena_free(&A);
+		if (!sealed)
+			goto done;
+	}
 	snprintf(subject, sizeof(subject), "【%s】メールアドレスの確認（%s）", site->name, kind_label(kind));
 	buf_printf(&body, "%sの%sのお申し込みを受け付けました。\n\n"
 	    "次のリンクを開いて、メールアドレスの確認とパスワードの設定を行ってください。"
@@ -253,15 +270,18 @@ member_register_lookup(db_t *db, const char *token, int64_t now, member_reg_t *o
 }
 
 static bool
-form_json_of(db_t *db, int64_t reg_id, char **json)
+form_json_of(db_t *db, int64_t reg_id, char **json, arena_t *A)
 {
-	db_stmt_t *st = db_prepare(db, "SELECT form_json FROM registrations WHERE id = ?");
+	db_stmt_t *st = db_prepare(db, "SELECT form_json, sealed FROM registrations WHERE id = ?");
+	const char *v = NULL;
 	bool ok;
 
 	if (st == NULL)
 		return false;
 	db_bind_i64(st, 1, reg_id);
-	ok = db_step(st) == DB_ROW && (*json = strdup(db_col_text(st, 0))) != NULL;
+	if (db_step(st) == DB_ROW)
+		v = db_col_i64(st, 1) ? seal_col(st, 0, A, "registrations", "form_json", reg_id) : db_col_text(st, 0);
+	ok = v != NULL && (*json = strdup(v)) != NULL;
 	db_done(st);
 	return ok;
 }
@@ -295,26 +315,11 @@ insert_account(db_t *db, const member_reg_t *reg, const char *name, const char *
 	return true;
 }
 
+/* the profile sealed, with its name index (SEC06) */
 static bool
-insert_seeker(db_t *db, int64_t account_id, const member_form_t *f, bool held, int64_t now)
+insert_seeker(db_t *db, arena_t *A, int64_t account_id, const member_form_t *f, bool held, int64_t now)
 {
-	db_stmt_t *st = db_prepare(db, "INSERT INTO seekers (account_id, name, kana, birth_date, phone, postal_code, "
-	    "address, school, graduation, target, wishes, mail_ok, held, created_at, updated_at) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-	static const char *const cols[] = { "name", "kana", "birth_date", "phone", "postal_code", "address", "school",
-		"graduation", "target", "wishes" };
-	size_t i;
-
-	if (st == NULL)
-		return false;
-	db_bind_i64(st, 1, account_id);
-	for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
-		db_bind_str(st, (int)i + 2, member_form_value(f, cols[i]));
-	db_bind_i64(st, 12, member_form_value(f, "mail_ok")[0] != '\0');
-	db_bind_i64(st, 13, held ? 1 : 0);
-	db_bind_i64(st, 14, now);
-	db_bind_i64(st, 15, now);
-	return db_run(st) == DB_DONE;
+	return rec_seeker_store(db, A, account_id, f, held, now);
 }
 
 /* A draft company entity from the registration form: the schema's own fields and checks (entity.h). */
@@ -432,16 +437,17 @@ member_register_complete(db_t *db, const schema_t *s, const char *token, const c
 		goto fail;
 	}
 	member_form_init(&f, company ? MEMBER_COMPANY_REG : MEMBER_SEEKER_REG);
-	if (!form_json_of(db, reg->id, &json) || !member_form_from_json(&f, json, &A)) {
+	if (!form_json_of(db, reg->id, &json, &A) || !member_form_from_json(&f, json, &A)) {
 		str_errf(err, errlen, "%s", MSG_DB);
 		goto fail;
 	}
-	if (!insert_account(db, reg, member_form_value(&f, "name"), hash, now, &account_id)) {
+	/* a seeker's name lives sealed in seekers, not in accounts.display_name (SEC06) */
+	if (!insert_account(db, reg, company ? member_form_value(&f, "name") : "", hash, now, &account_id)) {
 		str_errf(err, errlen, "%s", MSG_DB);
 		goto fail;
 	}
 	if (company ? !insert_company(db, s, account_id, &f, reg->held, now, err, errlen)
-	    : !insert_seeker(db, account_id, &f, reg->held, now)) {
+	    : !insert_seeker(db, &A, account_id, &f, reg->held, now)) {
 		if (err[0] == '\0')
 			str_errf(err, errlen, "%s", MSG_DB);
 		goto fail;

@@ -13,6 +13,9 @@ const require = createRequire(import.meta.url);
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BIN = join(ROOT, 'build', 'tsunagu');
 export const DEMO_PASSWORD = 'Tsunagu-Demo-2026';
+// Sealed personal data (issue 7 item 3; SEC06): the seal key file lives outside every data directory;
+// one per test process, inherited by the server and every cli() call.
+process.env.TSUNAGU_SECURITY_SEAL_KEY_FILE ??= join(mkdtempSync(join(tmpdir(), 'tsunagu-seal-')), 'seal.key');
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 /** Runs a tsunagu sub-command synchronously; returns { status, stdout, stderr }. */

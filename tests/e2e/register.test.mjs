@@ -158,6 +158,8 @@ describe('registration by e-mail (G11, G21, issue 5 item 3)', () => {
     await checkPage(page, 'profile page');
 
     // wrong values: messages next to the fields, everything typed kept, nothing saved
+    const phoneBefore = sql(`SELECT typeof(phone) || ':' || hex(phone) FROM seekers s JOIN accounts a ON a.id = s.account_id WHERE a.login = '${loginId}'`);
+    assert.equal(await page.getByLabel('電話番号').inputValue(), '027-123-4567');
     await page.getByLabel('電話番号').fill('027-ABC');
     await page.getByLabel('希望する職種・勤務地など').fill('営業職、前橋市');
     await page.getByRole('button', { name: '変更を保存する' }).click();
@@ -165,7 +167,9 @@ describe('registration by e-mail (G11, G21, issue 5 item 3)', () => {
     assert.equal(await page.getByLabel('電話番号').getAttribute('aria-invalid'), 'true');
     assert.match(await page.locator('#f-phone-error').innerText(), /半角数字/);
     assert.equal(await page.getByLabel('希望する職種・勤務地など').inputValue(), '営業職、前橋市');
-    assert.equal(sql(`SELECT phone FROM seekers s JOIN accounts a ON a.id = s.account_id WHERE a.login = '${loginId}'`), '027-123-4567');
+    // the phone is sealed (issue 7 item 3; SEC06): the stored value is a blob, unchanged, and opens to the old number
+    assert.equal(sql(`SELECT typeof(phone) || ':' || hex(phone) FROM seekers s JOIN accounts a ON a.id = s.account_id WHERE a.login = '${loginId}'`), phoneBefore);
+    assert.match(phoneBefore, /^blob:/);
     await checkPage(page, 'profile page with errors');
 
     await page.getByLabel('電話番号').fill('090-1234-5678');

@@ -3,6 +3,7 @@
 #define TSUNAGU_DBTEST_H
 
 #include "auth/audit.h"
+#include "auth/seal.h"
 #include "auth/secret.h"
 #include "db/db.h"
 
@@ -27,6 +28,12 @@ dbtest_open(void)
 	snprintf(dbtest_dir, sizeof(dbtest_dir), "/tmp/tsunagu-test-XXXXXX");
 	if (mkdtemp(dbtest_dir) == NULL)
 		return NULL;
+	{
+		/* sealed personal data (SEC06): a key in memory only */
+		unsigned char k[SEAL_KEY_BYTES];
+		randombytes_buf(k, sizeof(k));
+		seal_set_key(k);
+	}
 	snprintf(keys, sizeof(keys), "%s/keys", dbtest_dir);
 	if (!secret_init(keys, true) || !db_configure(dbtest_dir) || !audit_init(dbtest_dir))
 		return NULL;

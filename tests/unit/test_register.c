@@ -367,9 +367,20 @@ test_seeker_registration(void **state)
 	assert_int_equal(count(db, "SELECT COUNT(*) FROM accounts WHERE kind = 'seeker'"), 0);
 
 	assert_true(member_register_complete(db, fx->s, token, PW, "192.0.2.1", &site, T0 + 60, &link, &reg, err, sizeof(err)));
+	/* the name and kana are sealed (SEC06): not in clear in seekers nor copied into the account */
 	assert_int_equal(count(db, "SELECT COUNT(*) FROM accounts a JOIN seekers s ON s.account_id = a.id "
-	    "WHERE a.kind = 'seeker' AND a.display_name = '高崎 花子' AND s.kana = 'たかさき はなこ' AND s.target = 'shinsotsu' "
+	    "WHERE a.kind = 'seeker' AND a.display_name = '' AND s.sealed = 1 AND typeof(s.name) = 'blob' "
+	    "AND s.kana <> 'たかさき はなこ' AND s.target = 'shinsotsu' "
 	    "AND s.wishes = '事務職' || char(10) || '高崎市内' AND s.mail_ok = 1 AND s.held = 0"), 1);
+	{
+		member_form_t g;
+		arena_t A;
+		arena_init(&A, 4096, 1 << 20);
+		assert_true(member_seeker_load(db, count(db, "SELECT account_id FROM seekers"), &g, &A));
+		assert_string_equal(member_form_value(&g, "name"), "高崎 花子");
+		assert_string_equal(member_form_value(&g, "kana"), "たかさき はなこ");
+		arena_free(&A);
+	}
 	assert_int_equal(count(db, "SELECT COUNT(*) FROM registrations WHERE used_at IS NOT NULL AND form_json = '{}' AND account_id IS NOT NULL"), 1);
 	body = last_mail(db, "hanako@example.jp", "ログインIDのお知らせ");
 	assert_non_null(body);
@@ -581,7 +592,9 @@ test_profile(void **state)
 	assert_true(member_seeker_load(db, id, &g, &A));
 	assert_string_equal(member_form_value(&g, "mail_ok"), "1");
 	assert_string_equal(member_form_value(&g, "school"), "前橋工科大学");
-	assert_int_equal(count(db, "SELECT COUNT(*) FROM accounts WHERE login = 'jiro-1' AND display_name = '上州 次郎'"), 1);
+	/* SEC06: the name is sealed in seekers, never copied into the account */
+	assert_int_equal(count(db, "SELECT COUNT(*) FROM accounts WHERE login = 'jiro-1' AND display_name = '上州 次郎'"), 0);
+	assert_string_equal(member_form_value(&g, "name"), "上州 次郎");
 	assert_int_equal(count(db, "SELECT COUNT(*) FROM audit_log WHERE action = 'seeker.profile_update'"), 2);
 	/* a form of another kind is not saved as a profile */
 	member_form_init(&g, MEMBER_COMPANY_REG);
