@@ -181,6 +181,38 @@ stats_consultation_rows(db_t *db, int64_t from_at, int64_t to_at, stats_consulta
 	while ((rc = db_step(st)) == DB_ROW)
 		fn(ctx, db_col_i64(st, 0), db_col_i64(st, 1), "メール", "その他");
 	db_done(st);
+	if (rc != DB_DONE)
+		return false;
+	/* コンサルタント記録 (migration 020): one each, on its JST date (noon, so the day is unambiguous); the
+	 * rows stay when a seeker is erased (SEC09), so the counts do too */
+	st = db_prepare(db, "SELECT r.held_on, COALESCE(r.department_id, 0), r.channel, COALESCE(t.name, 'その他') "
+	    "FROM consultant_records r LEFT JOIN consult_topics t ON t.code = r.topic "
+	    "WHERE r.held_on >= ? AND r.held_on <= ?");
+	if (st == NULL)
+		return false;
+	{
+		buf_t a = BUF_INIT, b = BUF_INIT;
+		jtime_format(&a, from_at, "ymd");
+		jtime_format(&b, to_at - 1, "ymd");
+		db_bind_str(st, 1, a.data != NULL ? a.data : "");
+		db_bind_str(st, 2, b.data != NULL ? b.data : "");
+		buf_free(&a);
+		buf_free(&b);
+	}
+	while ((rc = db_step(st)) == DB_ROW) {
+		static const char *const codes[] = { "visit", "phone", "mail", "online" };
+		static const char *const names[] = { "来所", "電話", "メール", "オンライン" };
+		const char *ch = db_col_text(st, 2), *name = NULL;
+		int64_t day;
+		size_t i;
+		for (i = 0; i < 4; i++)
+			if (strcmp(ch, codes[i]) == 0)
+				name = names[i];
+		if (name == NULL || !jtime_parse_ymd(db_col_text(st, 0), &day))
+			continue;
+		fn(ctx, day + 12 * 3600, db_col_i64(st, 1), name, db_col_text(st, 3));
+	}
+	db_done(st);
 	return rc == DB_DONE;
 }
 
@@ -440,11 +472,13 @@ stats_activity(db_t *db, arena_t *A, const stats_period_t *p, stats_table_t *t)
 	db_stmt_t *st;
 	int rc;
 
-	if (!table_alloc(A, t, period_rows(p, STATS_MONTH), 3) || !label_rows(A, t, p, STATS_MONTH))
+	if (!table_alloc(A, t, period_rows(p, STATS_MONTH), 5) || !label_rows(A, t, p, STATS_MONTH))
 		return false;
 	t->cols[0] = "求職者の会員登録";
 	t->cols[1] = "企業の会員登録";
 	t->cols[2] = "イベントの申込み";
+	t->cols[3] = "紹介";
+	t->cols[4] = "就職";
 	st = db_prepare(db, "SELECT created_at, kind FROM accounts WHERE kind IN ('seeker', 'company') "
 	    "AND created_at >= ? AND created_at < ?");
 	if (st == NULL)
@@ -468,6 +502,45 @@ stats_activity(db_t *db, arena_t *A, const stats_period_t *p, stats_table_t *t)
 		int r = period_row(p, STATS_MONTH, db_col_i64(st, 0));
 		if (r >= 0 && r < t->nrows)
 			STATS_CELL(t, r, 2)++;
+	}
+	db_done(st);
+	if (rc != DB_DONE)
+		return false;
+	/* 紹介 by the month it was made (referred_on, JST), 就職 by the month the outcome became 就職 */
+	st = db_prepare(db, "SELECT referred_on FROM referrals WHERE referred_on >= ? AND referred_on <= ?");
+	if (st == NULL)
+		return false;
+	{
+		buf_t a = BUF_INIT, b = BUF_INIT;
+		jtime_format(&a, p->from_at, "ymd");
+		jtime_format(&b, p->to_at - 1, "ymd");
+		db_bind_str(st, 1, a.data != NULL ? a.data : "");
+		db_bind_str(st, 2, b.data != NULL ? b.data : "");
+		buf_free(&a);
+		buf_free(&b);
+	}
+	while ((rc = db_step(st)) == DB_ROW) {
+		int64_t day;
+		int r;
+		if (!jtime_parse_ymd(db_col_text(st, 0), &day))
+			continue;
+		r = period_row(p, STATS_MONTH, day + 12 * 3600);
+		if (r >= 0 && r < t->nrows)
+			STATS_CELL(t, r, 3)++;
+	}
+	db_done(st);
+	if (rc != DB_DONE)
+		return false;
+	st = db_prepare(db, "SELECT MIN(at) FROM referral_outcomes WHERE outcome = 'hired' GROUP BY referral_id "
+	    "HAVING MIN(at) >= ? AND MIN(at) < ?");
+	if (st == NULL)
+		return false;
+	db_bind_i64(st, 1, p->from_at);
+	db_bind_i64(st, 2, p->to_at);
+	while ((rc = db_step(st)) == DB_ROW) {
+		int r = period_row(p, STATS_MONTH, db_col_i64(st, 0));
+		if (r >= 0 && r < t->nrows)
+			STATS_CELL(t, r, 4)++;
 	}
 	db_done(st);
 	return rc == DB_DONE;

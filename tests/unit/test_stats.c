@@ -325,6 +325,25 @@ test_consultation_report(void **state)
 	assert_int_equal(STATS_CELL(&by, 9, 0), 1);   /* 3/10 */
 	assert_int_equal(STATS_CELL(&by, 30, 0), 1);  /* 3/31 */
 	assert_int_equal(STATS_CELL(&by, 31, 0), 1);  /* 4/1 */
+
+	/* コンサルタント記録 (migration 020) count with their own channel, topic and department, on their JST date */
+	{
+		db_stmt_t *st = db_prepare(db, "INSERT INTO consultant_records (seeker_id, held_on, channel, department_id, topic, "
+		    "created_at, updated_at) VALUES (?, ?, ?, ?, ?, 0, 0)");
+		db_bind_i64(st, 1, acc);
+		db_bind_str(st, 2, "2026-03-31");
+		db_bind_str(st, 3, "visit");
+		db_bind_i64(st, 4, shushoku);
+		db_bind_str(st, 5, "interview");
+		assert_int_equal(db_run(st), DB_DONE);
+	}
+	assert_true(stats_period_parse("2026-03", "2026-04", STATS_FY, 0, &p, &err));
+	assert_true(stats_consultations(db, &A, STATS_FY, &p, &by, &ch, &tp));
+	assert_int_equal(STATS_CELL(&by, 0, 0), 3);      /* 令和7年度: two mail, one visit */
+	assert_int_equal(STATS_CELL(&by, 0, c_sh), 2);
+	assert_string_equal(ch.keys[0], "来所");
+	assert_int_equal(STATS_CELL(&ch, 0, 0), 1);
+	assert_int_equal(tp.nrows, 2);
 	arena_free(&A);
 	dbtest_close(db);
 }
@@ -398,6 +417,36 @@ test_view_reports(void **state)
 	assert_int_equal(STATS_CELL(&t, 1, 0), 1);
 	assert_int_equal(STATS_CELL(&t, 1, 1), 1);
 	assert_int_equal(STATS_CELL(&t, 0, 2), 0);
+	/* referrals by the month made, placements by the month a referral first reached 就職 (migration 020) */
+	{
+		int64_t s1 = add_account(db, "seeker", "r1", iso("2026-03-01T00:00:00+09:00"));
+		int64_t job = add_company(db, "紹介先");
+		db_stmt_t *st = db_prepare(db, "INSERT INTO referrals (seeker_id, entity_id, referred_on, outcome, created_at, "
+		    "updated_at) VALUES (?, ?, ?, 'hired', 0, 0)");
+		int64_t ref;
+		db_bind_i64(st, 1, s1);
+		db_bind_i64(st, 2, job);
+		db_bind_str(st, 3, "2026-03-31");
+		assert_int_equal(db_run(st), DB_DONE);
+		ref = db_last_id(db);
+		st = db_prepare(db, "INSERT INTO referral_outcomes (referral_id, outcome, at) VALUES (?, ?, ?)");
+		db_bind_i64(st, 1, ref);
+		db_bind_str(st, 2, "applied");
+		db_bind_i64(st, 3, iso("2026-03-31T10:00:00+09:00"));
+		assert_int_equal(db_run(st), DB_DONE);
+		st = db_prepare(db, "INSERT INTO referral_outcomes (referral_id, outcome, at) VALUES (?, ?, ?)");
+		db_bind_i64(st, 1, ref);
+		db_bind_str(st, 2, "hired");
+		db_bind_i64(st, 3, iso("2026-04-20T10:00:00+09:00"));
+		assert_int_equal(db_run(st), DB_DONE);
+		assert_true(stats_activity(db, &A, &p, &t));
+		assert_string_equal(t.cols[3], "紹介");
+		assert_string_equal(t.cols[4], "就職");
+		assert_int_equal(STATS_CELL(&t, 0, 3), 1);
+		assert_int_equal(STATS_CELL(&t, 1, 3), 0);
+		assert_int_equal(STATS_CELL(&t, 0, 4), 0);
+		assert_int_equal(STATS_CELL(&t, 1, 4), 1);
+	}
 	arena_free(&A);
 	dbtest_close(db);
 }
