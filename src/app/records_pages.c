@@ -548,6 +548,36 @@ record_page(req_t *r, const kind_info_t *k, db_t *db, const record_t *rec, const
 			tv_push(A, hl, m);
 		}
 		tv_set(A, ctx, "status_history", hl);
+		/* 紹介履歴 of this offer (migration 020): who was introduced (login ID: names stay sealed on this page),
+		 * when, by which department, and the outcome so far */
+		{
+			static const char *const oc[] = { "applied", "応募", "interview", "面接", "offer", "内定", "hired", "就職",
+				"declined", "辞退" };
+			tv_t *refs = tv_list(A);
+			db_stmt_t *rs = db_prepare(db, "SELECT r.seeker_id, a.login, r.referred_on, r.outcome, COALESCE(d.name, '') "
+			    "FROM referrals r JOIN accounts a ON a.id = r.seeker_id LEFT JOIN departments d ON d.id = r.department_id "
+			    "WHERE r.entity_id = ? ORDER BY r.referred_on DESC, r.id DESC LIMIT 200");
+			if (rs == NULL) {
+				json_decref(fields);
+				web_error(r, 500, NULL);
+				return;
+			}
+			db_bind_i64(rs, 1, rec->id);
+			while (db_step(rs) == DB_ROW) {
+				tv_t *m = tv_map(A);
+				const char *o = db_col_text(rs, 3);
+				tv_set_str(A, m, "url", arena_printf(A, "/staff/seekers/%" PRId64, db_col_i64(rs, 0)));
+				tv_set_str(A, m, "login", arena_strdup(A, db_col_text(rs, 1)));
+				tv_set_str(A, m, "on", arena_strdup(A, db_col_text(rs, 2)));
+				tv_set_str(A, m, "department", arena_strdup(A, db_col_text(rs, 4)));
+				for (size_t i = 0; i < sizeof(oc) / sizeof(oc[0]); i += 2)
+					if (strcmp(o, oc[i]) == 0)
+						tv_set_str(A, m, "outcome", oc[i + 1]);
+				tv_push(A, refs, m);
+			}
+			db_done(rs);
+			tv_set(A, ctx, "referrals", refs);
+		}
 		for (size_t i = 0; i < 4; i++) {
 			tv_t *m = tv_map(A);
 			const char *want = fe != NULL && strcmp(fe->form, "status") == 0 ? kept(r, "handling_status") : cur;
