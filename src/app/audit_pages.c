@@ -86,6 +86,10 @@ static const struct { const char *code, *label; } ACTIONS[] = {
 	{ "media.delete", "画像の削除（画像ライブラリ）" },
 	{ "content.import", "CSV一括取り込み" },
 	{ "content.export", "一覧のCSVダウンロード" },
+	/* 一斉メール (issue 7 item 5) */
+	{ "bulk_mail.send", "一斉メールの送信" },
+	{ "bulk_mail.test", "一斉メールのテスト送信" },
+	{ "member.unsubscribe", "お知らせメールの配信停止" },
 };
 #define NACTIONS (sizeof(ACTIONS) / sizeof(ACTIONS[0]))
 
@@ -104,6 +108,7 @@ static const struct { const char *code, *label; } GROUPS[] = {
 	{ "settings", "サイト設定関係すべて" },
 	{ "security", "セキュリティ警告関係すべて" },
 	{ "media", "画像ライブラリ関係すべて" },
+	{ "bulk_mail", "一斉メール関係すべて" },
 };
 #define NGROUPS (sizeof(GROUPS) / sizeof(GROUPS[0]))
 

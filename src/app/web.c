@@ -166,6 +166,14 @@ static const route_t routes[] = {
 	{ M_POST, "/staff/import", ROLE_STAFF, page_staff_import_post },
 	{ M_GET, "/staff/import/template/:file", ROLE_STAFF, page_staff_import_template },
 	{ M_GET, "/staff/export/:file", ROLE_STAFF, page_staff_export },
+	/* 一斉メール (bulkmail_pages.c; issue 7 item 5): the handlers ask web_can(POLICY_BULK_MAIL); "new"
+	 * before ":id"; the unsubscribe link of every bulk mail is public (an HMAC token, CSRF on the POST) */
+	{ M_GET, "/staff/bulkmail", ROLE_STAFF, page_staff_bulkmail },
+	{ M_GET, "/staff/bulkmail/new", ROLE_STAFF, page_staff_bulkmail_new },
+	{ M_POST, "/staff/bulkmail/new", ROLE_STAFF, page_staff_bulkmail_new_post },
+	{ M_GET, "/staff/bulkmail/:id", ROLE_STAFF, page_staff_bulkmail_view },
+	{ M_GET, "/unsubscribe", ROLE_ANY, page_unsubscribe },
+	{ M_POST, "/unsubscribe", ROLE_ANY, page_unsubscribe_post },
 };
 
 static bool web_before(req_t *r, bool routed);

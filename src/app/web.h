@@ -264,4 +264,12 @@ void page_staff_import_post(req_t *r);
 void page_staff_import_template(req_t *r);
 void page_staff_export(req_t *r);
 
+/* 一斉メール (bulkmail_pages.c, mail/bulk.h; issue 7 item 5, G55, G56, SEC08) */
+void page_staff_bulkmail(req_t *r);
+void page_staff_bulkmail_new(req_t *r);
+void page_staff_bulkmail_new_post(req_t *r);
+void page_staff_bulkmail_view(req_t *r);
+void page_unsubscribe(req_t *r);
+void page_unsubscribe_post(req_t *r);
+
 #endif
