@@ -89,6 +89,7 @@ static const struct { const char *code, *label; } ACTIONS[] = {
 	/* 一斉メール (issue 7 item 5) */
 	{ "bulk_mail.send", "一斉メールの送信" },
 	{ "bulk_mail.test", "一斉メールのテスト送信" },
+	{ "bulk_mail.preview", "一斉メールのプレビュー（求職者あて）" },
 	{ "member.unsubscribe", "お知らせメールの配信停止" },
 };
 #define NACTIONS (sizeof(ACTIONS) / sizeof(ACTIONS[0]))

@@ -5,6 +5,7 @@
  * department rule (POLICY_BULK_MAIL), asked on every GET and POST. The mail logic is in mail/bulk.h.
  */
 #include "app/web.h"
+#include "auth/audit.h"
 #include "auth/policy.h"
 #include "core/config.h"
 #include "core/jtime.h"
@@ -308,6 +309,17 @@ make_preview(req_t *r, db_t *db, const bulk_filter_t *f, int64_t after, const ch
 		n = bulk_select(db, f, 0, &rc, 1); /* past the last one: start again */
 	if (n <= 0)
 		return NULL;
+	if (f->audience == BULK_SEEKER) {
+		/* a job seeker's name and address on screen: in the audit chain first (SEC07), as 会員管理 does */
+		char target[48];
+		audit_entry_t e = { me(r)->id, me(r)->login, r->ip, "bulk_mail.preview", target, "" };
+		snprintf(target, sizeof(target), "account:%" PRId64, rc.account_id);
+		if (!audit_append(db, &e, jtime_now())) {
+			snprintf(err, errlen, "監査ログに記録できなかったため、プレビューを中止しました。");
+			*bad = true;
+			return NULL;
+		}
+	}
 	buf_init(&s);
 	buf_init(&b);
 	if (!bulk_render(&s, subject, &rc, err, errlen) || !bulk_render(&b, body, &rc, err, errlen) ||

@@ -122,10 +122,17 @@ describe('bulk mail (G55, G56, SEC08)', () => {
     assert.match(text, /赤城 一郎 様（ログインID: bm-s1）/);
     assert.match(text, /\/unsubscribe\?t=\d+\.[0-9a-f]{64}/);
     await assertAccessible(staff, 'bulk mail preview');
+    await staff.setViewportSize({ width: 320, height: 640 });
+    await assertReflows(staff, 'bulk mail preview at 320px');
+    await staff.setViewportSize(VIEW);
     await staff.getByRole('button', { name: '次の対象者で見る' }).click();
     text = await staff.getByRole('region', { name: /プレビュー/ }).textContent();
     assert.match(text, /bm-s2@example\.jp/);
     assert.match(text, /榛名 花子/);
+    // each look at a job seeker's name and address is audited (SEC07)
+    const seen = sql(srv.data, "SELECT target FROM audit_log WHERE action = 'bulk_mail.preview' ORDER BY id").map((x) => x[0]);
+    assert.equal(seen.length, 2);
+    assert.notEqual(seen[0], seen[1]);
   });
 
   it('G55: the test send reaches the staff member only, marked 【テスト】', async () => {
@@ -167,6 +174,10 @@ describe('bulk mail (G55, G56, SEC08)', () => {
     assert.match(byTo.get('bm-s2@example.jp').subject, /^榛名 花子様/);
     assert.match(byTo.get('bm-s3@example.jp').text, /妙義 三郎 様（ログインID: bm-s3）/);
     assert.ok(!all.some((m) => m.to === 'bm-s4@example.jp'), 'mail_ok = 0 left out');
+    // one audit entry for the whole send, with audience and count (SEC07)
+    const audit = sql(srv.data, "SELECT detail FROM audit_log WHERE action = 'bulk_mail.send'");
+    assert.equal(audit.length, 1);
+    assert.match(audit[0][0], /audience=seeker count=3 filter=\{.*"keyword":"bm-s"/);
     // progress: totals and the per-recipient list with masked addresses
     await staff.reload();
     for (let i = 0; i < 20 && !(await staff.locator('dd').filter({ hasText: /^3件$/ }).count() >= 2); i++) {

@@ -223,6 +223,89 @@ test_selection(void **state)
 	assert_int_equal(bulk_count(db, &f, BULK_MAX_RECIPIENTS), 0);
 }
 
+static int64_t
+term(db_t *db, const char *vocab, const char *code, int64_t parent)
+{
+	db_stmt_t *st = db_prepare(db, "INSERT INTO terms (vocab, code, name, parent_id) VALUES (?, ?, ?, ?)");
+
+	assert_non_null(st);
+	db_bind_str(st, 1, vocab);
+	db_bind_str(st, 2, code);
+	db_bind_str(st, 3, code);
+	if (parent > 0)
+		db_bind_i64(st, 4, parent);
+	else
+		db_bind_null(st, 4);
+	assert_int_equal(db_run(st), DB_DONE);
+	return db_last_id(db);
+}
+
+/* a company account linked to a company record with these terms and status */
+static int64_t
+company(db_t *db, const char *login, const char *status, const int64_t *terms, int nterms)
+{
+	int64_t acc = make(db, "company", login, "株式会社テスト", NULL), ent;
+	db_stmt_t *st = db_prepare(db, "INSERT INTO entities (type, status, created_at, updated_at, title) "
+	    "VALUES ('company', ?, 0, 0, ?)");
+
+	assert_non_null(st);
+	db_bind_str(st, 1, status);
+	db_bind_str(st, 2, login);
+	assert_int_equal(db_run(st), DB_DONE);
+	ent = db_last_id(db);
+	for (int i = 0; i < nterms; i++) {
+		st = db_prepare(db, "INSERT INTO entity_terms (entity_id, term_id) VALUES (?, ?)");
+		assert_non_null(st);
+		db_bind_i64(st, 1, ent);
+		db_bind_i64(st, 2, terms[i]);
+		assert_int_equal(db_run(st), DB_DONE);
+	}
+	st = db_prepare(db, "INSERT INTO company_accounts (account_id, entity_id, created_at) VALUES (?, ?, 0)");
+	assert_non_null(st);
+	db_bind_i64(st, 1, acc);
+	db_bind_i64(st, 2, ent);
+	assert_int_equal(db_run(st), DB_DONE);
+	return acc;
+}
+
+static void
+test_company_selection(void **state)
+{
+	db_t *db = *state;
+	bulk_filter_t f = { .audience = BULK_COMPANY };
+	int64_t e, g, area, m1, m2, c1, c2;
+
+	assert_int_equal(db_exec(db, "INSERT OR IGNORE INTO vocabularies (code, name) VALUES ('industry', '業種'), "
+	    "('area', '地域'), ('municipality', '市町村')"), DB_DONE);
+	e = term(db, "industry", "bm-E", 0);
+	g = term(db, "industry", "bm-G", 0);
+	area = term(db, "area", "bm-chubu", 0);
+	m1 = term(db, "municipality", "bm-10201", area);
+	m2 = term(db, "municipality", "bm-10202", area);
+	/* entity_terms holds ancestors too, as entity_insert writes them */
+	c1 = company(db, "co-1", "published", (int64_t[]){ e, area, m1 }, 3);
+	c2 = company(db, "co-2", "archived", (int64_t[]){ g, area, m2 }, 3);
+	seeker(db, "co-seeker", "求職 者", 1);      /* never in a company send */
+
+	assert_int_equal(bulk_count(db, &f, BULK_MAX_RECIPIENTS), 2);
+	f.industry = e;
+	assert_int_equal(bulk_count(db, &f, BULK_MAX_RECIPIENTS), 1);
+	f.industry = 0;
+	f.area = area;
+	assert_int_equal(bulk_count(db, &f, BULK_MAX_RECIPIENTS), 2);
+	f.area = m2;
+	assert_int_equal(bulk_count(db, &f, BULK_MAX_RECIPIENTS), 1);
+	f.area = 0;
+	str_copy(f.listing, sizeof(f.listing), "archived");
+	assert_int_equal(bulk_count(db, &f, BULK_MAX_RECIPIENTS), 1);
+	f.listing[0] = '\0';
+	exec_sql(db, "UPDATE company_accounts SET mail_ok = 0 WHERE account_id = ?", c2);
+	assert_int_equal(bulk_count(db, &f, BULK_MAX_RECIPIENTS), 1);
+	/* unsubscribe works for a company account too */
+	assert_true(bulk_unsubscribe(db, c1, "127.0.0.1", T0));
+	assert_int_equal(bulk_count(db, &f, BULK_MAX_RECIPIENTS), 0);
+}
+
 static void
 test_send(void **state)
 {
@@ -331,6 +414,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_token, setup, teardown),
 		cmocka_unit_test(test_mask),
 		cmocka_unit_test_setup_teardown(test_selection, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_company_selection, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_send, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cap, setup, teardown),
 	};
