@@ -272,4 +272,29 @@ describe('bulk mail (G55, G56, SEC08)', () => {
     });
     assert.equal(vres.status(), 403);
   });
+
+  it('G56: company support mails the companies a filter selects (one message, name filled in)', async () => {
+    const kigyo = await (await browser.newContext({ viewport: VIEW })).newPage();
+    await login(kigyo, srv.url, 'demo-kigyo', DEMO_PASSWORD);
+    await kigyo.waitForURL(/\/mypage$/);
+    await kigyo.goto(srv.url + '/staff/bulkmail/new');
+    await kigyo.getByRole('radio', { name: '企業' }).check();
+    await kigyo.getByLabel('掲載状態').selectOption({ label: '掲載中' });
+    await kigyo.getByLabel('キーワード（ログインID・氏名・名称）').fill('demo-company');
+    await kigyo.getByRole('button', { name: '対象者を確認' }).click();
+    await kigyo.locator('#bm-count').waitFor();
+    assert.match(await kigyo.locator('#bm-count').textContent(), /企業: 1件/);
+    await kigyo.getByLabel('件名（必須）').fill('{{氏名}} 御中 求人掲載のご案内');
+    await kigyo.getByLabel('本文（必須）').fill('{{氏名}} ご担当者様');
+    await kigyo.getByLabel('1件に送信します').check();
+    await kigyo.getByRole('button', { name: '送信する' }).click();
+    await kigyo.waitForURL(/\/staff\/bulkmail\/\d+\?done=sent$/);
+    const [m] = await sink.waitFor((x) => x.subject.includes('求人掲載のご案内'), 1);
+    assert.equal(m.to, 'company@demo.tsunagu.invalid');
+    assert.match(m.subject, /^株式会社つなぐ商事（デモ） 御中/);
+    await assertAccessible(kigyo, 'bulk mail progress (companies)');
+    // the employment-support list does not show company sends
+    await staff.goto(srv.url + '/staff/bulkmail');
+    assert.doesNotMatch(await staff.locator('main').textContent(), /求人掲載のご案内/);
+  });
 });
