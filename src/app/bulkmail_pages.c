@@ -15,6 +15,7 @@
 #include "mail/mail.h"
 
 #include <inttypes.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -525,6 +526,80 @@ page_staff_bulkmail(req_t *r)
 	web_render(r, "staff/bulkmail", ctx);
 }
 
+/* a term's name by id or by (vocab, code); "" when gone */
+static const char *
+term_name(req_t *r, db_t *db, int64_t id, const char *vocab, const char *code)
+{
+	db_stmt_t *st = db_prepare(db, id > 0 ? "SELECT name FROM terms WHERE id = ?" :
+	    "SELECT name FROM terms WHERE vocab = ? AND code = ?");
+	const char *name = "";
+
+	if (st == NULL)
+		return name;
+	if (id > 0) {
+		db_bind_i64(st, 1, id);
+	} else {
+		db_bind_str(st, 1, vocab);
+		db_bind_str(st, 2, code);
+	}
+	if (db_step(st) == DB_ROW)
+		name = arena_strdup(&r->arena, db_col_text(st, 0));
+	db_done(st);
+	return name;
+}
+
+static void
+cond(req_t *r, tv_t *list, const char *label, const char *value)
+{
+	tv_t *m = tv_map(&r->arena);
+
+	tv_set_str(&r->arena, m, "label", label);
+	tv_set_str(&r->arena, m, "value", value);
+	tv_push(&r->arena, list, m);
+}
+
+static const char *
+day(req_t *r, int64_t epoch)
+{
+	buf_t b;
+	const char *out = "";
+
+	buf_init(&b);
+	if (jtime_format(&b, epoch, "date") && b.data != NULL)
+		out = arena_strdup(&r->arena, b.data);
+	buf_free(&b);
+	return out;
+}
+
+/* The stored filter JSON as a list of Japanese conditions for the progress page. */
+static tv_t *
+filter_conditions(req_t *r, db_t *db, const char *text)
+{
+	tv_t *list = tv_list(&r->arena);
+	json_t *o = json_loads(text, 0, NULL), *v;
+
+	if (o == NULL)
+		return list;
+	if ((v = json_object_get(o, "target")) != NULL && json_is_string(v))
+		cond(r, list, "対象区分", term_name(r, db, 0, "target", json_string_value(v)));
+	if ((v = json_object_get(o, "from")) != NULL && json_is_integer(v))
+		cond(r, list, "登録日（から）", day(r, json_integer_value(v)));
+	if ((v = json_object_get(o, "until")) != NULL && json_is_integer(v))
+		cond(r, list, "登録日（まで）", day(r, json_integer_value(v) - 86400));
+	if ((v = json_object_get(o, "industry")) != NULL && json_is_integer(v))
+		cond(r, list, "業種", term_name(r, db, json_integer_value(v), NULL, NULL));
+	if ((v = json_object_get(o, "area")) != NULL && json_is_integer(v))
+		cond(r, list, "地域・市町村", term_name(r, db, json_integer_value(v), NULL, NULL));
+	if ((v = json_object_get(o, "listing")) != NULL && json_is_string(v))
+		for (size_t i = 0; i < NLISTING; i++)
+			if (strcmp(json_string_value(v), LISTING[i][0]) == 0)
+				cond(r, list, "掲載状態", LISTING[i][1]);
+	if ((v = json_object_get(o, "keyword")) != NULL && json_is_string(v))
+		cond(r, list, "キーワード", arena_strdup(&r->arena, json_string_value(v)));
+	json_decref(o);
+	return list;
+}
+
 static const char *
 status_label(const char *s)
 {
@@ -574,7 +649,7 @@ page_staff_bulkmail_view(req_t *r)
 		tv_set_str(A, b, "audience", strcmp(audience, "company") == 0 ? "企業" : "求職者");
 		tv_set_str(A, b, "subject", db_col_text(st, 1));
 		tv_set_str(A, b, "body", db_col_text(st, 2));
-		tv_set_str(A, b, "filter", db_col_text(st, 3));
+		tv_set(A, b, "conditions", filter_conditions(r, db, db_col_text(st, 3)));
 		total = db_col_i64(st, 4);
 		tv_set_int(A, b, "recipients", total);
 		tv_set_int(A, b, "created_at", db_col_i64(st, 5));

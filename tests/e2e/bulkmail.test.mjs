@@ -186,6 +186,7 @@ describe('bulk mail (G55, G56, SEC08)', () => {
     }
     const facts = await staff.locator('dl.facts').textContent();
     assert.match(facts, /送信済み\s*3件/);
+    assert.match(await staff.locator('details').textContent(), /キーワード: bm-s/);
     const table = await staff.getByRole('table').textContent();
     assert.match(table, /bm\*\*\*@example\.jp/);
     assert.doesNotMatch(table, /bm-s1@example\.jp/);
@@ -289,6 +290,7 @@ describe('bulk mail (G55, G56, SEC08)', () => {
     await kigyo.getByLabel('1件に送信します').check();
     await kigyo.getByRole('button', { name: '送信する' }).click();
     await kigyo.waitForURL(/\/staff\/bulkmail\/\d+\?done=sent$/);
+    assert.match(await kigyo.locator('details').textContent(), /掲載状態: 掲載中[\s\S]*キーワード: demo-company/);
     const [m] = await sink.waitFor((x) => x.subject.includes('求人掲載のご案内'), 1);
     assert.equal(m.to, 'company@demo.tsunagu.invalid');
     assert.match(m.subject, /^株式会社つなぐ商事（デモ） 御中/);
