@@ -104,6 +104,11 @@ static const struct { const char *code, *label; } ACTIONS[] = {
 	{ "company.interaction_update", "企業対応履歴の変更" },
 	{ "job.status", "求人の対応状況の変更" },
 	{ "internship.status", "インターンシップの対応状況の変更" },
+	/* 一斉メール (issue 7 item 5) */
+	{ "bulk_mail.send", "一斉メールの送信" },
+	{ "bulk_mail.test", "一斉メールのテスト送信" },
+	{ "bulk_mail.preview", "一斉メールのプレビュー（求職者あて）" },
+	{ "member.unsubscribe", "お知らせメールの配信停止" },
 };
 #define NACTIONS (sizeof(ACTIONS) / sizeof(ACTIONS[0]))
 
@@ -123,6 +128,7 @@ static const struct { const char *code, *label; } GROUPS[] = {
 	{ "security", "セキュリティ警告関係すべて" },
 	{ "media", "画像ライブラリ関係すべて" },
 	{ "stats", "統計関係すべて" },
+	{ "bulk_mail", "一斉メール関係すべて" },
 };
 #define NGROUPS (sizeof(GROUPS) / sizeof(GROUPS[0]))
 

@@ -56,6 +56,8 @@ page_staff_home(req_t *r)
 	tv_set_bool(A, ctx, "can_settings", policy_can(a, POLICY_VIEW, POLICY_SETTINGS, 0));  /* IP rules (G54) */
 	tv_set_bool(A, ctx, "can_members", policy_can(a, POLICY_VIEW, POLICY_SEEKER, 0));
 	tv_set_bool(A, ctx, "can_audit", policy_can(a, POLICY_VIEW, POLICY_SETTINGS, 0));
+	tv_set_bool(A, ctx, "can_bulkmail", policy_can(a, POLICY_BULK_MAIL, POLICY_SEEKER, a->department_id) ||
+	    policy_can(a, POLICY_BULK_MAIL, POLICY_COMPANY, a->department_id));
 	tv_set_str(A, ctx, "role_label", account_role_label(a->role));
 	security_alerts_section(r, ctx); /* SEC13: open alerts, administrators only */
 	web_render(r, "staff/index", ctx);

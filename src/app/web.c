@@ -1,5 +1,7 @@
 /* web.c - the request pipeline above HTTP: session from cookie, CSRF on unsafe methods, roles, rendering. */
 #include "app/web.h"
+#include "mail/bulk.h"
+#include "member/records.h"
 #include "app/pagecache.h"
 #include "auth/alerts.h"
 #include "auth/csrf.h"
@@ -207,6 +209,14 @@ static const route_t routes[] = {
 	{ M_GET, "/staff/seekers/:id/export", ROLE_STAFF, page_staff_seeker_export },
 	{ M_GET, "/staff/seekers/:id/erase", ROLE_STAFF, page_staff_seeker_erase },
 	{ M_POST, "/staff/seekers/:id/erase", ROLE_STAFF, page_staff_seeker_erase_post },
+	/* 一斉メール (bulkmail_pages.c; issue 7 item 5): the handlers ask web_can(POLICY_BULK_MAIL); "new"
+	 * before ":id"; the unsubscribe link of every bulk mail is public (an HMAC token, CSRF on the POST) */
+	{ M_GET, "/staff/bulkmail", ROLE_STAFF, page_staff_bulkmail },
+	{ M_GET, "/staff/bulkmail/new", ROLE_STAFF, page_staff_bulkmail_new },
+	{ M_POST, "/staff/bulkmail/new", ROLE_STAFF, page_staff_bulkmail_new_post },
+	{ M_GET, "/staff/bulkmail/:id", ROLE_STAFF, page_staff_bulkmail_view },
+	{ M_GET, "/unsubscribe", ROLE_ANY, page_unsubscribe },
+	{ M_POST, "/unsubscribe", ROLE_ANY, page_unsubscribe_post },
 };
 
 static bool web_before(req_t *r, bool routed);
@@ -237,6 +247,8 @@ web_init(char *err, size_t errlen)
 	templates = tmpl_set_load(path, err, errlen);
 	if (templates == NULL)
 		return false;
+	/* bulk mail's {{氏名}} of a job seeker: the sealed profile name (issue 7 items 3 and 5) */
+	bulk_set_seeker_name(rec_seeker_name);
 	if (!path_join(path, sizeof(path), config.root, "i18n"))
 		return false;
 	catalogs = i18n_load(path, err, errlen);

@@ -300,4 +300,12 @@ void web_export_csv(req_t *r, struct db *db, const struct schema_type *t, const 
 void page_staff_stats(req_t *r);
 void page_staff_stats_report(req_t *r);
 
+/* 一斉メール (bulkmail_pages.c, mail/bulk.h; issue 7 item 5, G55, G56, SEC08) */
+void page_staff_bulkmail(req_t *r);
+void page_staff_bulkmail_new(req_t *r);
+void page_staff_bulkmail_new_post(req_t *r);
+void page_staff_bulkmail_view(req_t *r);
+void page_unsubscribe(req_t *r);
+void page_unsubscribe_post(req_t *r);
+
 #endif
