@@ -46,6 +46,7 @@ static const struct { const char *code, *label; } ACTIONS[] = {
 	{ "seeker.referral_outcome", "紹介結果の変更" },
 	{ "seeker.print", "登録票の印刷" },
 	{ "seeker.export", "求職者データの書き出し（本人開示）" },
+	{ "seeker.export_list", "求職者の一覧のCSVダウンロード" },
 	{ "seeker.erase", "求職者の個人情報の削除" },
 	{ "staff.update", "担当者情報の更新" },
 	{ "department.create", "担当部署の登録" },

@@ -10,6 +10,7 @@
  * (member/records.c). Account lifecycle (suspend, reactivate) stays on /staff/members.
  */
 #include "app/web.h"
+#include "core/csv.h"
 #include "auth/audit.h"
 #include "auth/policy.h"
 #include "auth/seal.h"
@@ -128,6 +129,155 @@ day(const char *ymd)
 	return ymd != NULL && strlen(ymd) == 10 && jtime_parse_ymd(ymd, &t) ? t : 0;
 }
 
+/* ---- the list as CSV (issue 7 item 4; G67): page by page from the export's own connection, streamed ---- */
+
+struct seeker_csv {
+	db_t        *db;
+	rec_filter_t f;
+	char        *strs[5];   /* the filter's strings, owned */
+	int          page;
+	bool         done, failed;
+	buf_t        pending;
+	size_t       off;
+};
+
+static void
+seeker_csv_free(void *arg)
+{
+	struct seeker_csv *c = arg;
+	size_t i;
+
+	if (c->db != NULL)
+		db_close(c->db);
+	for (i = 0; i < 5; i++)
+		free(c->strs[i]);
+	buf_free(&c->pending);
+	free(c);
+}
+
+static void
+csv_cell(buf_t *b, const char *s, bool last)
+{
+	csv_write_cell(b, s != NULL ? s : "", s != NULL ? strlen(s) : 0, last);
+}
+
+/* A term's name for the CSV (the code when it is not in the master). */
+static const char *
+csv_term(db_t *db, arena_t *A, const char *vocab, const char *code)
+{
+	db_stmt_t *st;
+	const char *name = code;
+
+	if (code == NULL || code[0] == '\0' || (st = db_prepare(db, "SELECT name FROM terms WHERE vocab = ? AND code = ?")) == NULL)
+		return code;
+	db_bind_str(st, 1, vocab);
+	db_bind_str(st, 2, code);
+	if (db_step(st) == DB_ROW)
+		name = arena_strdup(A, db_col_text(st, 0));
+	db_done(st);
+	return name;
+}
+
+/* The next page of rows into pending; false on an error. */
+static bool
+seeker_csv_page(struct seeker_csv *c)
+{
+	arena_t A;
+	rec_row_t *rows;
+	size_t n, i;
+	bool ok;
+
+	arena_init(&A, 16 * 1024, 64 << 20);
+	c->f.page = ++c->page;
+	ok = c->page <= 100000 && rec_seeker_search(c->db, &A, &c->f, &rows, &n);
+	for (i = 0; ok && i < n && i < REC_LIST_MAX; i++) {
+		buf_t d = BUF_INIT;
+		jtime_format(&d, rows[i].created_at, "ymd");
+		csv_cell(&c->pending, rows[i].login, false);
+		csv_cell(&c->pending, rows[i].erased ? SEAL_DELETED : rows[i].name, false);
+		csv_cell(&c->pending, rows[i].erased ? "" : rows[i].kana, false);
+		csv_cell(&c->pending, csv_term(c->db, &A, "target", rows[i].target), false);
+		csv_cell(&c->pending, csv_term(c->db, &A, "industry", rows[i].industry), false);
+		csv_cell(&c->pending, account_status_label(rows[i].status), false);
+		csv_cell(&c->pending, d.data, true);
+		buf_free(&d);
+	}
+	if (ok && n <= REC_LIST_MAX)
+		c->done = true;
+	arena_free(&A);
+	return ok && !c->pending.oom;
+}
+
+static long
+seeker_csv_read(void *arg, char *buf, size_t max)
+{
+	struct seeker_csv *c = arg;
+	size_t avail, n;
+
+	if (c->pending.len == c->off) {
+		buf_clear(&c->pending);
+		c->off = 0;
+		if (c->done)
+			return 0;
+		if (!seeker_csv_page(c))
+			return -1;
+	}
+	avail = c->pending.len - c->off;
+	if (avail == 0)
+		return 0;
+	n = avail < max ? avail : max;
+	memcpy(buf, c->pending.data + c->off, n);
+	c->off += n;
+	return (long)n;
+}
+
+static void
+seekers_csv(req_t *r, db_t *db, const rec_filter_t *f)
+{
+	struct seeker_csv *c;
+	audit_entry_t e = { me(r)->id, me(r)->login, r->ip, "seeker.export_list", "seekers",
+	    r->raw_uri != NULL && strchr(r->raw_uri, '?') ? strchr(r->raw_uri, '?') + 1 : "" };
+	const char *strs[5] = { f->name, f->kana, f->keyword, f->industry, f->target };
+	size_t i;
+
+	if (!web_can(r, POLICY_EXPORT, POLICY_SEEKER, me(r)->department_id))
+		return;
+	/* personal data leaves the system: no entry, no file (SEC07, SEC12) */
+	if (!audit_append(db, &e, jtime_now())) {
+		web_error(r, 500, "監査ログに記録できなかったため、ダウンロードできません。");
+		return;
+	}
+	if ((c = calloc(1, sizeof(*c))) == NULL || (c->db = db_open()) == NULL) {
+		if (c != NULL)
+			seeker_csv_free(c);
+		web_error(r, 500, NULL);
+		return;
+	}
+	c->f = *f;
+	for (i = 0; i < 5; i++)
+		c->strs[i] = strs[i] != NULL ? strdup(strs[i]) : NULL;
+	c->f.name = c->strs[0];
+	c->f.kana = c->strs[1];
+	c->f.keyword = c->strs[2];
+	c->f.industry = c->strs[3];
+	c->f.target = c->strs[4];
+	buf_init(&c->pending);
+	csv_write_bom(&c->pending);
+	csv_cell(&c->pending, "ログインID", false);
+	csv_cell(&c->pending, "氏名", false);
+	csv_cell(&c->pending, "ふりがな", false);
+	csv_cell(&c->pending, "対象区分", false);
+	csv_cell(&c->pending, "希望業種", false);
+	csv_cell(&c->pending, "状態", false);
+	csv_cell(&c->pending, "登録日", true);
+	r->content_type = "text/csv; charset=utf-8";
+	r->no_store = true;
+	http_set_header(r, "Content-Disposition", "attachment; filename=\"seekers.csv\"");
+	r->stream = seeker_csv_read;
+	r->stream_free = seeker_csv_free;
+	r->stream_arg = c;
+}
+
 void
 page_staff_seekers(req_t *r)
 {
@@ -158,6 +308,10 @@ page_staff_seekers(req_t *r)
 	if (!str_to_i64(http_query(r, "page"), 1, 1000, &page))
 		page = 1;
 	f.page = (int)page;
+	if (http_query(r, "format") != NULL && strcmp(http_query(r, "format"), "csv") == 0) {
+		seekers_csv(r, db, &f);
+		return;
+	}
 	if (!rec_seeker_search(db, A, &f, &rows, &n)) {
 		web_error(r, 500, NULL);
 		return;
@@ -194,6 +348,7 @@ page_staff_seekers(req_t *r)
 	tv_set(A, ctx, "industries", term_options(r, db, "industry", f.industry, "指定しない"));
 	tv_set(A, ctx, "targets", term_options(r, db, "target", f.target, "指定しない"));
 	tv_set_bool(A, ctx, "searched", http_query(r, "name") != NULL);
+	tv_set_bool(A, ctx, "can_export", policy_can(me(r), POLICY_EXPORT, POLICY_SEEKER, me(r)->department_id));
 	web_render(r, "staff/seekers", ctx);
 }
 

@@ -84,6 +84,29 @@ describe('job-seeker records in the back office (G66, SEC06, SEC09, B08)', () =>
     await page.context().close();
   });
 
+  it('G67: the seeker list downloads as CSV with its filters (names opened), audited; view role has no link', async () => {
+    const viewer = await as('demo-viewer');
+    await viewer.goto(srv.url + '/staff/seekers?kana=' + encodeURIComponent('アカギ'));
+    assert.equal(await viewer.getByRole('link', { name: /CSVでダウンロード/ }).count(), 0);
+    await viewer.context().close();
+    const page = await as('demo-shushoku');
+    await page.goto(srv.url + '/staff/seekers?kana=' + encodeURIComponent('アカギ'));
+    const href = await page.getByRole('link', { name: 'この条件の求職者の一覧をCSVでダウンロード' }).getAttribute('href');
+    const res = await page.context().request.get(new URL(href, page.url()).href);
+    assert.equal(res.status(), 200);
+    const body = (await res.body()).toString('utf8');
+    assert.ok(body.startsWith('\ufeff"ログインID","氏名","ふりがな"'), body.slice(0, 40));
+    const lines = body.trim().split('\r\n').slice(1);
+    assert.equal(lines.length, 5, 'the five 赤城 of the list');
+    assert.ok(lines.every((l) => l.includes('"赤城')), lines.join('\n'));
+    await page.context().close();
+    const admin = await as('demo-pref');
+    await admin.goto(srv.url + '/staff/audit?action=seeker.export_list');
+    const row = await admin.getByRole('region', { name: '監査ログの一覧' }).locator('tbody tr').first().textContent();
+    assert.match(row, /求職者の一覧のCSVダウンロード/);
+    await admin.context().close();
+  });
+
   it('G66: an employment-support editor finds a seeker by a name prefix, records a consultation and a referral and changes its outcome', async () => {
     const page = await as('demo-shushoku');
     await page.goto(srv.url + '/staff');
