@@ -54,7 +54,7 @@ echo "bench: $url, $conns connections, ${secs}s each, $(nproc) cores, load avera
 echo "bench: $jobs job offers, $seekers seekers (+ demo data); server RSS $(rss), peak $(hwm)"
 # 営業 / スタッフ / 高橋 / 事務 percent-encoded
 for path in /staff/jobs "/staff/jobs?q=%E5%96%B6%E6%A5%AD" "/staff/jobs?name=%E3%82%B9%E3%82%BF%E3%83%83%E3%83%95" \
-	"/staff/jobs?phone=027" "/staff/jobs?industry=E&status=published" "/staff/jobs?region=chumo" "/staff/jobs?page=50" \
+	"/staff/jobs?phone=027" "/staff/jobs?phone=0271" "/staff/jobs?industry=E&status=published" "/staff/jobs?region=chumo" "/staff/jobs?page=50" \
 	"/staff/companies?phone=0271" /staff/seekers "/staff/seekers?name=%E9%AB%98%E6%A9%8B" \
 	"/staff/seekers?keyword=%E4%BA%8B%E5%8B%99" "/staff/seekers?target=shinsotsu"; do
 	# the first request waits for the search index and must be the page itself (200), not the login form
@@ -62,14 +62,17 @@ for path in /staff/jobs "/staff/jobs?q=%E5%96%B6%E6%A5%AD" "/staff/jobs?name=%E3
 	case $code in 200*) ;; *) echo "bench: GET $path answered $code" >&2; exit 1 ;; esac
 	grep -q 'name="password"' "$tmp/page" && { echo "bench: GET $path shows the login form" >&2; exit 1; }
 	echo "== GET $path (first: $(echo "$code" | cut -d ' ' -f 2) s, $(wc -c <"$tmp/page") bytes)"
-	wrk -t1 -c"$conns" -d"${secs}s" --latency -H "Cookie: $cookie" -s bench/report.lua "$url$path" |
+	wrk -t1 -c"$conns" -d"${secs}s" --timeout 60s --latency -H "Cookie: $cookie" -s bench/report.lua "$url$path" |
 		grep -E '^(rps|p50_ms|p99_ms|requests)='
 done
 # the full CSV export: bytes, time, and the server's peak RSS before and after (streamed: the peak does not
 # grow by the size of the file)
 for path in /staff/export/job.csv "/staff/jobs?format=csv"; do
 	before=$(hwm)
-	out=$(curl -s -o "$tmp/csv" -w '%{http_code} %{size_download} %{time_total}' -H "Cookie: $cookie" "$url$path")
+	rc=0
+	out=$(curl -s --max-time 900 -o "$tmp/csv" -w '%{http_code} %{size_download} %{time_total}' -H "Cookie: $cookie" \
+		"$url$path") || rc=$?
+	[ $rc -eq 0 ] || echo "curl_exit=$rc (server alive: $(kill -0 $pid 2>/dev/null && echo yes || echo no))"
 	rows=$(wc -l <"$tmp/csv")
 	rm -f "$tmp/csv"
 	echo "== GET $path"
