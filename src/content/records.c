@@ -165,17 +165,15 @@ keyword_ids(db_t *db, arena_t *a, const records_query_t *q, buf_t *ids)
 	p.per_page = SEARCH_MAX_PER_PAGE;
 	p.staff = true;
 	p.now = q->now;
-	if (!buf_putc(ids, '['))
+	/* one run for every match (the same order page by page would give; paging evaluated the query again
+	 * for each 100 ids: 50 runs for 5,000) */
+	p.page = 1;
+	p.all = true;
+	if (!buf_putc(ids, '[') || !search_run(db, a, &p, &res))
 		return false;
-	for (p.page = 1; p.page <= SEARCH_MAX_PAGE && n < RECORDS_KEYWORD_IDS; p.page++) {
-		if (!search_run(db, a, &p, &res))
+	for (int i = 0; i < res.nids && n < RECORDS_KEYWORD_IDS; i++)
+		if (!append_id(ids, res.ids[i], &n))
 			return false;
-		for (int i = 0; i < res.nids; i++)
-			if (!append_id(ids, res.ids[i], &n))
-				return false;
-		if (res.nids < p.per_page || (int64_t)p.page * p.per_page >= res.total)
-			break;
-	}
 	return buf_putc(ids, ']');
 }
 
@@ -442,6 +440,12 @@ phone_ids(db_t *db, const records_query_t *q, const char *digits, buf_t *ids)
 	" ORDER BY COALESCE(NULLIF(json_extract(e.fields, '$.name_kana'), ''), e.title), e.updated_at DESC, e.id DESC"
 #define RECORDS_ORDER_UPDATED " ORDER BY e.updated_at DESC, e.id DESC"
 
+static bool
+set(const char *s)
+{
+	return s != NULL && s[0] != '\0';
+}
+
 static void
 bind_opt(db_stmt_t *st, int i, const char *s)
 {
@@ -503,10 +507,23 @@ records_search(db_t *db, arena_t *a, const records_query_t *q, records_list_t *o
 			php = ph.data;
 		}
 	}
-	st = db_prepare(db, RECORDS_COUNT);
-	if (st == NULL)
-		goto done;
-	bind_query(st, q, kwp, php);
+	/* without filters (the first page of a list, paging through it) the count is one of the type's
+	 * records in the narrow entities_list index, not the evaluation of every filter for each of them */
+	if (kwp == NULL && php == NULL && !set(q->name) && !set(q->kana) && !set(q->company) && !set(q->region) &&
+	    !set(q->industry) && !set(q->occupation) && q->ends_before == 0 && q->ends_after == 0 && q->active_on == 0) {
+		st = db_prepare(db, set(q->status) ? "SELECT COUNT(*) FROM entities WHERE type = ?1 AND status = ?2" :
+		    "SELECT COUNT(*) FROM entities WHERE type = ?1");
+		if (st == NULL)
+			goto done;
+		db_bind_str(st, 1, q->type);
+		if (set(q->status))
+			db_bind_str(st, 2, q->status);
+	} else {
+		st = db_prepare(db, RECORDS_COUNT);
+		if (st == NULL)
+			goto done;
+		bind_query(st, q, kwp, php);
+	}
 	if (db_step(st) != DB_ROW) {
 		db_done(st);
 		goto done;
