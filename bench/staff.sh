@@ -75,6 +75,7 @@ done
 # grow by the size of the file)
 for path in /staff/export/job.csv "/staff/jobs?format=csv"; do
 	before=$(hwm)
+	rss_before=$(rss)
 	rc=0
 	out=$(curl -s --max-time 900 -o "$tmp/csv" -w '%{http_code} %{size_download} %{time_total}' -H "Cookie: $cookie" \
 		"$url$path") || rc=$?
@@ -85,6 +86,7 @@ for path in /staff/export/job.csv "/staff/jobs?format=csv"; do
 	echo "$out" | awk '{ printf "status=%s\nbytes=%s\nseconds=%s\n", $1, $2, $3 }'
 	echo "lines=$rows"
 	echo "vmhwm_before=$before"
+	echo "vmrss_before=$rss_before"
 	echo "vmhwm_after=$(hwm)"
 	echo "vmrss_after=$(rss)"
 done
