@@ -507,6 +507,11 @@ records_search(db_t *db, arena_t *a, const records_query_t *q, records_list_t *o
 			php = ph.data;
 		}
 	}
+	/* no keyword match or no phone match (or a phone too short to search): nothing to count or list */
+	if ((kwp != NULL && strcmp(kwp, "[]") == 0) || (php != NULL && strcmp(php, "[]") == 0)) {
+		ok = true;
+		goto done;
+	}
 	/* without filters (the first page of a list, paging through it) the count is one of the type's
 	 * records in the narrow entities_list index, not the evaluation of every filter for each of them */
 	if (kwp == NULL && php == NULL && !set(q->name) && !set(q->kana) && !set(q->company) && !set(q->region) &&
