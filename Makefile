@@ -31,7 +31,7 @@ FUZZ_CFLAGS := -std=c17 -D_GNU_SOURCE -g -O1 -Isrc -fsanitize=fuzzer,address,und
 FUZZ_SECONDS ?= 20
 FUZZOBJS  := $(LIBSRCS:src/%.c=build/fuzz/obj/%.o) build/fuzz/obj/gen/migrations.o
 
-.PHONY: all deps run test unit asan fuzz e2e bench clean migrate seed lint bench-search
+.PHONY: all deps run test unit asan fuzz e2e bench clean migrate seed lint bench-search bench-staff
 all: build/tsunagu
 
 build/obj/%.o: src/%.c
@@ -121,7 +121,7 @@ test: deps
 	@tools/check-source.sh
 	@$(MAKE) --no-print-directory e2e
 
-bench: all build/bench/search-gen
+bench: all build/bench/search-gen build/bench/seeker-gen
 	@bench/run.sh
 
 clean:
@@ -138,3 +138,11 @@ build/bench/search-bench: bench/search/bench.c $(OBJS)
 
 bench-search: all build/bench/search-gen build/bench/search-bench
 	@bench/search/run.sh
+
+# Staff search benchmark (issue 7 item 9): `make bench-staff`; bench/staff.sh, figures in docs/bench.md.
+build/bench/seeker-gen: bench/seekers/gen.c $(OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(OBJS) $(LDLIBS)
+
+bench-staff: all build/bench/search-gen build/bench/seeker-gen
+	@bench/staff.sh

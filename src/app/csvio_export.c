@@ -208,8 +208,14 @@ export_read(export_t *e, char *buf, size_t max)
 {
 	size_t avail, n;
 
-	if (e->pending.len - e->off == 0) {
-		buf_clear(&e->pending);
+	/* what was read goes: the unread rest moves to the front, so the buffer stays about EXPORT_CHUNK plus a
+	 * row (it used to be emptied only when a read took exactly all of it, which reads of a fixed size
+	 * smaller than the chunk never do: it grew to BUF_MAX, 256 MiB, and the export broke off there) */
+	if (e->off > 0) {
+		avail = e->pending.len - e->off;
+		memmove(e->pending.data, e->pending.data + e->off, avail);
+		e->pending.len = avail;
+		e->pending.data[avail] = '\0';
 		e->off = 0;
 	}
 	while (e->pending.len - e->off < EXPORT_CHUNK && e->next < e->n && !e->failed) {
@@ -236,6 +242,12 @@ size_t
 export_rows(const export_t *e)
 {
 	return e->rows;
+}
+
+size_t
+export_buffered(const export_t *e)
+{
+	return e->pending.cap;
 }
 
 void

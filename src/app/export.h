@@ -21,6 +21,8 @@ export_t *export_open(const schema_type_t *t, const int64_t *ids, size_t n);
 long      export_read(export_t *e, char *buf, size_t max);
 /* Rows written so far. */
 size_t    export_rows(const export_t *e);
+/* Bytes of buffer the export holds (issue 7 item 9: stays near one chunk whatever the export's size). */
+size_t    export_buffered(const export_t *e);
 void      export_close(export_t *e);
 
 #endif

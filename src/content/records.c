@@ -22,7 +22,9 @@
 
 #include <inttypes.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 const char *const records_channels[6] = { "visit_in", "phone", "mail", "visit", "online", "other" };
@@ -163,17 +165,15 @@ keyword_ids(db_t *db, arena_t *a, const records_query_t *q, buf_t *ids)
 	p.per_page = SEARCH_MAX_PER_PAGE;
 	p.staff = true;
 	p.now = q->now;
-	if (!buf_putc(ids, '['))
+	/* one run for every match (the same order page by page would give; paging evaluated the query again
+	 * for each 100 ids: 50 runs for 5,000) */
+	p.page = 1;
+	p.all = true;
+	if (!buf_putc(ids, '[') || !search_run(db, a, &p, &res))
 		return false;
-	for (p.page = 1; p.page <= SEARCH_MAX_PAGE && n < RECORDS_KEYWORD_IDS; p.page++) {
-		if (!search_run(db, a, &p, &res))
+	for (int i = 0; i < res.nids && n < RECORDS_KEYWORD_IDS; i++)
+		if (!append_id(ids, res.ids[i], &n))
 			return false;
-		for (int i = 0; i < res.nids; i++)
-			if (!append_id(ids, res.ids[i], &n))
-				return false;
-		if (res.nids < p.per_page || (int64_t)p.page * p.per_page >= res.total)
-			break;
-	}
 	return buf_putc(ids, ']');
 }
 
@@ -185,30 +185,219 @@ phone_matches(const char *value, const char *digits)
 	return records_phone_digits(value, d, sizeof(d)) > 0 && strstr(d, digits) != NULL;
 }
 
+/* ---- phone numbers in memory (issue 7 item 9) ----
+ *
+ * Reading and parsing every record's fields JSON for each phone search took seconds at 100,000 offers.
+ * Instead each process keeps, per type, the digits of every record's phone fields ("0271234567|0279..|",
+ * one part per field, so a match never spans two fields), sorted by id. Before each search it applies
+ * the search_log entries written since (migration 003: every insert, update and delete of an entity, by
+ * any process, in the writer's transaction), re-reading only those records; it reads everything again
+ * when the log was pruned past what it had applied, when the database is another one (search_state's
+ * instance), or when the type's phone fields change. The sequence is read before the records, so a write
+ * that lands in between is applied again next time rather than missed. */
+
+#define PHONE_TYPES 4
+
+typedef struct phone_ent {
+	int64_t id;
+	char   *digits;
+} phone_ent_t;
+
+typedef struct phone_cache {
+	char         type[32];
+	char         fields[256];  /* the phone field names, each followed by '|' */
+	char         instance[64];
+	int64_t      seq;          /* search_log applied up to here; 0: nothing held */
+	phone_ent_t *v;
+	size_t       n, cap;
+} phone_cache_t;
+
+static phone_cache_t phone_caches[PHONE_TYPES];
+static pthread_mutex_t phone_mu = PTHREAD_MUTEX_INITIALIZER;
+
+/* The digits of each phone field of a fields JSON text, each followed by '|' (malloc'd; NULL when out of
+ * memory). */
+static char *
+phone_entity_digits(const char *json, const records_query_t *q)
+{
+	char d[RECORDS_PHONE_DIGITS + 8];
+	json_t *f = json_loads(json != NULL ? json : "{}", 0, NULL);
+	buf_t b = BUF_INIT;
+	char *out;
+
+	for (int i = 0; f != NULL && i < q->nphone_fields; i++) {
+		json_t *v = json_object_get(f, q->phone_fields[i]);
+		if (json_is_string(v) && records_phone_digits(json_string_value(v), d, sizeof(d)) > 0)
+			buf_puts(&b, d);
+		buf_putc(&b, '|');
+	}
+	json_decref(f);
+	out = b.oom ? NULL : strdup(b.data != NULL ? b.data : "");
+	buf_free(&b);
+	return out;
+}
+
+static void
+phone_clear(phone_cache_t *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		free(c->v[i].digits);
+	c->n = 0;
+	c->seq = 0;
+}
+
+/* Index of id in c (found) or where it goes. */
+static size_t
+phone_find(const phone_cache_t *c, int64_t id, bool *found)
+{
+	size_t lo = 0, hi = c->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (c->v[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*found = lo < c->n && c->v[lo].id == id;
+	return lo;
+}
+
+/* Sets (digits != NULL, taken over) or removes (NULL) the record id. */
+static bool
+phone_put(phone_cache_t *c, int64_t id, char *digits)
+{
+	bool found;
+	size_t i = phone_find(c, id, &found);
+
+	if (found) {
+		free(c->v[i].digits);
+		if (digits != NULL) {
+			c->v[i].digits = digits;
+		} else {
+			memmove(&c->v[i], &c->v[i + 1], (c->n - i - 1) * sizeof(c->v[0]));
+			c->n--;
+		}
+		return true;
+	}
+	if (digits == NULL)
+		return true;
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 1024;
+		phone_ent_t *v = realloc(c->v, cap * sizeof(*v));
+		if (v == NULL) {
+			free(digits);
+			return false;
+		}
+		c->v = v;
+		c->cap = cap;
+	}
+	memmove(&c->v[i + 1], &c->v[i], (c->n - i) * sizeof(c->v[0]));
+	c->v[i].id = id;
+	c->v[i].digits = digits;
+	c->n++;
+	return true;
+}
+
+/* Brings c up to date with the database; phone_mu held. */
+static bool
+phone_refresh(db_t *db, phone_cache_t *c, const records_query_t *q, const char *fields)
+{
+	char instance[64] = "";
+	int64_t pruned = 0, seq = search_log_seq(db);
+	db_stmt_t *st = db_prepare(db, "SELECT instance, pruned_upto FROM search_state WHERE id = 1");
+	bool ok = true, full;
+
+	if (st == NULL || seq < 0) {
+		if (st != NULL)
+			db_done(st);
+		return false;
+	}
+	if (db_step(st) == DB_ROW) {
+		str_copy(instance, sizeof(instance), db_col_text(st, 0));
+		pruned = db_col_i64(st, 1);
+	}
+	db_done(st);
+	full = c->seq == 0 || pruned > c->seq || strcmp(c->instance, instance) != 0 || strcmp(c->fields, fields) != 0;
+	if (!full && seq == c->seq)
+		return true;
+	if (full) {
+		phone_clear(c);
+		st = db_prepare(db, "SELECT id, fields FROM entities WHERE type = ? ORDER BY id");
+		if (st == NULL)
+			return false;
+		db_bind_str(st, 1, q->type);
+	} else {
+		st = db_prepare(db, "SELECT l.entity_id, e.type, e.fields FROM (SELECT DISTINCT entity_id FROM search_log "
+		    "WHERE seq > ? AND entity_id <> 0) l LEFT JOIN entities e ON e.id = l.entity_id");
+		if (st == NULL)
+			return false;
+		db_bind_i64(st, 1, c->seq);
+	}
+	while (ok && db_step(st) == DB_ROW) {
+		int64_t id = db_col_i64(st, 0);
+		if (full) {
+			char *d = phone_entity_digits(db_col_text(st, 1), q);
+			ok = d != NULL && phone_put(c, id, d);
+		} else if (db_col_text(st, 1) != NULL && strcmp(db_col_text(st, 1), q->type) == 0) {
+			char *d = phone_entity_digits(db_col_text(st, 2), q);
+			ok = d != NULL && phone_put(c, id, d);
+		} else {
+			ok = phone_put(c, id, NULL);  /* deleted (or another type) */
+		}
+	}
+	db_done(st);
+	if (!ok) {
+		phone_clear(c);
+		return false;
+	}
+	str_copy(c->instance, sizeof(c->instance), instance);
+	str_copy(c->fields, sizeof(c->fields), fields);
+	c->seq = seq;
+	return true;
+}
+
 /* Ids of entities of the type with a phone field (or, for companies, a contact's phone) containing the
  * digits, as a JSON array into ids. */
 static bool
 phone_ids(db_t *db, const records_query_t *q, const char *digits, buf_t *ids)
 {
-	db_stmt_t *st = db_prepare(db, "SELECT id, fields FROM entities WHERE type = ?");
+	char fields[256] = "";
+	phone_cache_t *c = NULL;
+	db_stmt_t *st;
 	int n = 0;
 	bool ok = true;
 
-	if (st == NULL || !buf_putc(ids, '['))
-		return false;
-	db_bind_str(st, 1, q->type);
-	while (ok && db_step(st) == DB_ROW) {
-		json_t *f = json_loads(db_col_text(st, 1), 0, NULL);
-		bool hit = false;
-		for (int i = 0; f != NULL && !hit && i < q->nphone_fields; i++) {
-			json_t *v = json_object_get(f, q->phone_fields[i]);
-			hit = json_is_string(v) && phone_matches(json_string_value(v), digits);
-		}
-		json_decref(f);
-		if (hit)
-			ok = append_id(ids, db_col_i64(st, 0), &n);
+	for (int i = 0, k = 0; i < q->nphone_fields; i++) {
+		size_t len = strlen(q->phone_fields[i]);
+		if (k + len + 2 > sizeof(fields))
+			return false;
+		memcpy(fields + k, q->phone_fields[i], len);
+		k += (int)len;
+		fields[k++] = '|';
+		fields[k] = '\0';
 	}
-	db_done(st);
+	if (!buf_putc(ids, '['))
+		return false;
+	pthread_mutex_lock(&phone_mu);
+	for (int i = 0; i < PHONE_TYPES && c == NULL; i++)
+		if (strcmp(phone_caches[i].type, q->type) == 0)
+			c = &phone_caches[i];
+	for (int i = 0; i < PHONE_TYPES && c == NULL; i++)
+		if (phone_caches[i].type[0] == '\0') {
+			c = &phone_caches[i];
+			str_copy(c->type, sizeof(c->type), q->type);
+		}
+	if (c == NULL) {
+		c = &phone_caches[0];  /* more types than slots: reuse the first */
+		phone_clear(c);
+		str_copy(c->type, sizeof(c->type), q->type);
+	}
+	ok = phone_refresh(db, c, q, fields);
+	for (size_t i = 0; ok && i < c->n; i++)
+		if (strstr(c->v[i].digits, digits) != NULL)
+			ok = append_id(ids, c->v[i].id, &n);
+	pthread_mutex_unlock(&phone_mu);
 	if (ok && strcmp(q->type, "company") == 0) {
 		st = db_prepare(db, "SELECT DISTINCT entity_id, phone FROM company_contacts WHERE phone <> ''");
 		if (st == NULL)
@@ -221,8 +410,11 @@ phone_ids(db_t *db, const records_query_t *q, const char *digits, buf_t *ids)
 	return ok && buf_putc(ids, ']');
 }
 
-#define RECORDS_WHERE \
-	" FROM entities e LEFT JOIN departments d ON d.id = e.department_id WHERE e.type = ?1" \
+/* The count reads entities alone: with the LEFT JOIN SQLite read every record's row for its department. */
+#define RECORDS_WHERE " FROM entities e LEFT JOIN departments d ON d.id = e.department_id" RECORDS_COND
+#define RECORDS_COUNT "SELECT COUNT(*) FROM entities e" RECORDS_COND
+#define RECORDS_COND \
+	" WHERE e.type = ?1" \
 	" AND (?2 IS NULL OR instr(e.title, ?2) > 0)" \
 	" AND (?3 IS NULL OR instr(COALESCE(json_extract(e.fields, '$.name_kana'), ''), ?3) > 0)" \
 	" AND (?4 IS NULL OR instr(COALESCE(json_extract(e.fields, '$.company_name'), ''), ?4) > 0)" \
@@ -239,6 +431,20 @@ phone_ids(db_t *db, const records_query_t *q, const char *digits, buf_t *ids)
 	" AND (?12 IS NULL OR e.listing_end IS NULL OR e.listing_end >= ?12)" \
 	" AND (?13 IS NULL OR ((e.listing_start IS NULL OR e.listing_start <= ?13) AND" \
 	"   (e.listing_end IS NULL OR e.listing_end > ?13)))"
+
+#define RECORDS_COLS \
+	"SELECT e.id, e.title, COALESCE(json_extract(e.fields, '$.name_kana'), ''), " \
+	"COALESCE(json_extract(e.fields, '$.company_name'), ''), e.status, COALESCE(d.name, ''), " \
+	"COALESCE(e.department_id, 0), COALESCE(e.listing_start, 0), COALESCE(e.listing_end, 0), e.updated_at"
+#define RECORDS_ORDER_NAME \
+	" ORDER BY COALESCE(NULLIF(json_extract(e.fields, '$.name_kana'), ''), e.title), e.updated_at DESC, e.id DESC"
+#define RECORDS_ORDER_UPDATED " ORDER BY e.updated_at DESC, e.id DESC"
+
+static bool
+set(const char *s)
+{
+	return s != NULL && s[0] != '\0';
+}
 
 static void
 bind_opt(db_stmt_t *st, int i, const char *s)
@@ -301,27 +507,43 @@ records_search(db_t *db, arena_t *a, const records_query_t *q, records_list_t *o
 			php = ph.data;
 		}
 	}
-	st = db_prepare(db, "SELECT COUNT(*)" RECORDS_WHERE);
-	if (st == NULL)
+	/* no keyword match or no phone match (or a phone too short to search): nothing to count or list */
+	if ((kwp != NULL && strcmp(kwp, "[]") == 0) || (php != NULL && strcmp(php, "[]") == 0)) {
+		ok = true;
 		goto done;
-	bind_query(st, q, kwp, php);
+	}
+	/* without filters (the first page of a list, paging through it) the count is one of the type's
+	 * records in the narrow entities_list index, not the evaluation of every filter for each of them */
+	if (kwp == NULL && php == NULL && !set(q->name) && !set(q->kana) && !set(q->company) && !set(q->region) &&
+	    !set(q->industry) && !set(q->occupation) && q->ends_before == 0 && q->ends_after == 0 && q->active_on == 0) {
+		st = db_prepare(db, set(q->status) ? "SELECT COUNT(*) FROM entities WHERE type = ?1 AND status = ?2" :
+		    "SELECT COUNT(*) FROM entities WHERE type = ?1");
+		if (st == NULL)
+			goto done;
+		db_bind_str(st, 1, q->type);
+		if (set(q->status))
+			db_bind_str(st, 2, q->status);
+	} else {
+		st = db_prepare(db, RECORDS_COUNT);
+		if (st == NULL)
+			goto done;
+		bind_query(st, q, kwp, php);
+	}
 	if (db_step(st) != DB_ROW) {
 		db_done(st);
 		goto done;
 	}
 	out->total = db_col_i64(st, 0);
 	db_done(st);
-	st = db_prepare(db, "SELECT e.id, e.title, COALESCE(json_extract(e.fields, '$.name_kana'), ''), "
-	    "COALESCE(json_extract(e.fields, '$.company_name'), ''), e.status, COALESCE(d.name, ''), "
-	    "COALESCE(e.department_id, 0), COALESCE(e.listing_start, 0), COALESCE(e.listing_end, 0), e.updated_at"
-	    RECORDS_WHERE " ORDER BY CASE WHEN ?14 = 1 THEN COALESCE(NULLIF(json_extract(e.fields, '$.name_kana'), ''), "
-	    "e.title) END, e.updated_at DESC, e.id DESC LIMIT ?15 OFFSET ?16");
+	/* two fixed statements rather than one ORDER BY CASE: newest first then walks entities_staff_order
+	 * (migration 024) and stops after the page instead of sorting every record of the type */
+	st = db_prepare(db, q->sort_name ? RECORDS_COLS RECORDS_WHERE RECORDS_ORDER_NAME " LIMIT ?14 OFFSET ?15" :
+	    RECORDS_COLS RECORDS_WHERE RECORDS_ORDER_UPDATED " LIMIT ?14 OFFSET ?15");
 	if (st == NULL)
 		goto done;
 	bind_query(st, q, kwp, php);
-	db_bind_i64(st, 14, q->sort_name ? 1 : 0);
-	db_bind_i64(st, 15, per);
-	db_bind_i64(st, 16, (int64_t)(page - 1) * per);
+	db_bind_i64(st, 14, per);
+	db_bind_i64(st, 15, (int64_t)(page - 1) * per);
 	out->rows = arena_calloc(a, (size_t)per, sizeof(records_row_t));
 	if (out->rows == NULL) {
 		db_done(st);
@@ -374,12 +596,11 @@ records_search_ids(db_t *db, arena_t *a, const records_query_t *q, int64_t **ids
 			php = ph.data;
 		}
 	}
-	st = db_prepare(db, "SELECT e.id" RECORDS_WHERE " ORDER BY CASE WHEN ?14 = 1 THEN "
-	    "COALESCE(NULLIF(json_extract(e.fields, '$.name_kana'), ''), e.title) END, e.updated_at DESC, e.id DESC");
+	st = db_prepare(db, q->sort_name ? "SELECT e.id" RECORDS_WHERE RECORDS_ORDER_NAME :
+	    "SELECT e.id" RECORDS_WHERE RECORDS_ORDER_UPDATED);
 	if (st == NULL)
 		goto done;
 	bind_query(st, q, kwp, php);
-	db_bind_i64(st, 14, q->sort_name ? 1 : 0);
 	*ids = arena_alloc(a, cap * sizeof(int64_t));
 	while (*ids != NULL && *n < RECORDS_EXPORT_MAX && db_step(st) == DB_ROW) {
 		if (*n == cap) {

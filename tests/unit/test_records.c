@@ -225,6 +225,17 @@ test_search(void **state)
 	q.phone = "027";          /* too short: nothing, not everything */
 	search_one(db, &q, &total);
 	assert_int_equal(total, 0);
+	/* issue 7 item 9: the phone numbers held in memory follow a change made after the first search */
+	set_phone(db, a, "0278-11-2233");
+	q.phone = "0278112233";
+	assert_int_equal(search_one(db, &q, &total), a);
+	assert_int_equal(total, 1);
+	q.phone = "0271234567";
+	search_one(db, &q, &total);
+	assert_int_equal(total, 0);
+	set_phone(db, a, "027-123-4567");
+	assert_int_equal(search_one(db, &q, &total), a);
+	assert_int_equal(total, 1);
 	q.phone = NULL;
 
 	assert_int_equal(search_one(db, &q, &total), b);  /* newest update first (same time: higher id) */

@@ -563,6 +563,29 @@ test_export_stream(void **state)
 	buf_free(&rep.errors);
 	free(a);
 	free(b);
+	/* issue 7 item 9: a long export read in pieces smaller than its chunk holds one chunk, not the file */
+	{
+		enum { COPIES = 3000 };
+		int64_t *many = malloc(COPIES * sizeof(int64_t));
+		size_t total = 0, peak = 0;
+		long got;
+		assert_non_null(many);
+		for (int i = 0; i < COPIES; i++)
+			many[i] = ids[i % 2];
+		e = export_open(job, many, COPIES);
+		assert_non_null(e);
+		while ((got = export_read(e, csv, 1000)) > 0) {
+			total += (size_t)got;
+			if (export_buffered(e) > peak)
+				peak = export_buffered(e);
+		}
+		assert_int_equal(got, 0);
+		assert_int_equal(export_rows(e), COPIES);
+		export_close(e);
+		free(many);
+		assert_true(total > 400 * 1024);
+		assert_true(peak < 128 * 1024);
+	}
 	/* nothing to export: the header alone */
 	e = export_open(job, NULL, 0);
 	a = read_all(e, 100, &alen);
