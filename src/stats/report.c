@@ -163,6 +163,21 @@ period_row(const stats_period_t *p, stats_unit_t unit, int64_t at)
 	return r;
 }
 
+/* Binds parameters 1 and 2 to the JST dates (YYYY-MM-DD) of [from_at, to_at): tables that keep a day as text
+ * (consultant_records.held_on, referrals.referred_on) are filtered with "BETWEEN ?1 AND ?2". */
+static void
+bind_days(db_stmt_t *st, int64_t from_at, int64_t to_at)
+{
+	buf_t a = BUF_INIT, b = BUF_INIT;
+
+	jtime_format(&a, from_at, "ymd");
+	jtime_format(&b, to_at - 1, "ymd");
+	db_bind_str(st, 1, a.data != NULL ? a.data : "");
+	db_bind_str(st, 2, b.data != NULL ? b.data : "");
+	buf_free(&a);
+	buf_free(&b);
+}
+
 /* ---- consultations (G70) ---- */
 
 bool
@@ -190,15 +205,7 @@ stats_consultation_rows(db_t *db, int64_t from_at, int64_t to_at, stats_consulta
 	    "WHERE r.held_on >= ? AND r.held_on <= ?");
 	if (st == NULL)
 		return false;
-	{
-		buf_t a = BUF_INIT, b = BUF_INIT;
-		jtime_format(&a, from_at, "ymd");
-		jtime_format(&b, to_at - 1, "ymd");
-		db_bind_str(st, 1, a.data != NULL ? a.data : "");
-		db_bind_str(st, 2, b.data != NULL ? b.data : "");
-		buf_free(&a);
-		buf_free(&b);
-	}
+	bind_days(st, from_at, to_at);
 	while ((rc = db_step(st)) == DB_ROW) {
 		static const char *const codes[] = { "visit", "phone", "mail", "online" };
 		static const char *const names[] = { "来所", "電話", "メール", "オンライン" };
@@ -510,15 +517,7 @@ stats_activity(db_t *db, arena_t *A, const stats_period_t *p, stats_table_t *t)
 	st = db_prepare(db, "SELECT referred_on FROM referrals WHERE referred_on >= ? AND referred_on <= ?");
 	if (st == NULL)
 		return false;
-	{
-		buf_t a = BUF_INIT, b = BUF_INIT;
-		jtime_format(&a, p->from_at, "ymd");
-		jtime_format(&b, p->to_at - 1, "ymd");
-		db_bind_str(st, 1, a.data != NULL ? a.data : "");
-		db_bind_str(st, 2, b.data != NULL ? b.data : "");
-		buf_free(&a);
-		buf_free(&b);
-	}
+	bind_days(st, p->from_at, p->to_at);
 	while ((rc = db_step(st)) == DB_ROW) {
 		int64_t day;
 		int r;
