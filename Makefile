@@ -77,7 +77,7 @@ build/fuzz/%: fuzz/%.c $(FUZZOBJS)
 	@mkdir -p $(dir $@)
 	$(FUZZCC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZOBJS) $(LDLIBS)
 
--include $(OBJS:.o=.d) $(ASANOBJS:.o=.d) $(FUZZOBJS:.o=.d)
+-include $(OBJS:.o=.d) build/obj/app/main.d $(ASANOBJS:.o=.d) $(FUZZOBJS:.o=.d)
 
 # keep objects make would otherwise treat as intermediate and delete
 .SECONDARY:

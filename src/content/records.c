@@ -139,43 +139,13 @@ records_offer_company(db_t *db, int64_t offer_id)
 	return id;
 }
 
-/* ---- search ---- */
-
-static bool
-append_id(buf_t *ids, int64_t id, int *n)
-{
-	if (*n > 0 && !buf_putc(ids, ','))
-		return false;
-	(*n)++;
-	return buf_printf(ids, "%" PRId64, id);
-}
-
-/* Ids of the keyword's matches (every status) as a JSON array into ids. */
-static bool
-keyword_ids(db_t *db, arena_t *a, const records_query_t *q, buf_t *ids)
-{
-	search_params_t p;
-	search_result_t res;
-	int n = 0;
-
-	memset(&p, 0, sizeof(p));
-	p.type = q->type;
-	p.q = q->q;
-	p.sort = SORT_RELEVANCE;
-	p.per_page = SEARCH_MAX_PER_PAGE;
-	p.staff = true;
-	p.now = q->now;
-	/* one run for every match (the same order page by page would give; paging evaluated the query again
-	 * for each 100 ids: 50 runs for 5,000) */
-	p.page = 1;
-	p.all = true;
-	if (!buf_putc(ids, '[') || !search_run(db, a, &p, &res))
-		return false;
-	for (int i = 0; i < res.nids && n < RECORDS_KEYWORD_IDS; i++)
-		if (!append_id(ids, res.ids[i], &n))
-			return false;
-	return buf_putc(ids, ']');
-}
+/* ---- search ----
+ *
+ * Every filter of the staff lists is tested by the type's in-memory search index (search.h: keyword,
+ * terms, status, listing period, parts of the title, kana and company name, and a phone number's matches
+ * as an id list), which also counts and orders the matches; SQL then reads only the page's rows. Only the
+ * unfiltered list in update order (the first thing a list page shows, also while the index is still
+ * being built at start-up) is read from SQL alone: entities_staff_order (migration 024) walked backwards. */
 
 static bool
 phone_matches(const char *value, const char *digits)
@@ -357,17 +327,35 @@ phone_refresh(db_t *db, phone_cache_t *c, const records_query_t *q, const char *
 	return true;
 }
 
-/* Ids of entities of the type with a phone field (or, for companies, a contact's phone) containing the
- * digits, as a JSON array into ids. */
+/* Appends an id to a malloc'd list. */
 static bool
-phone_ids(db_t *db, const records_query_t *q, const char *digits, buf_t *ids)
+ids_push(int64_t **ids, int *n, int *cap, int64_t id)
 {
+	if (*n == *cap) {
+		int c = *cap ? *cap * 2 : 256;
+		int64_t *m = c > 0 && c < INT32_MAX / 16 ? realloc(*ids, sizeof(int64_t) * (size_t)c) : NULL;
+		if (m == NULL)
+			return false;
+		*ids = m;
+		*cap = c;
+	}
+	(*ids)[(*n)++] = id;
+	return true;
+}
+
+/* Ids of entities of the type with a phone field (or, for companies, a contact's phone) containing the
+ * digits, into *ids (malloc'd, *n of them; a company may be there twice). */
+static bool
+phone_ids(db_t *db, const records_query_t *q, const char *digits, int64_t **ids, int *n)
+{
+	int cap = 0;
 	char fields[256] = "";
 	phone_cache_t *c = NULL;
 	db_stmt_t *st;
-	int n = 0;
 	bool ok = true;
 
+	*ids = NULL;
+	*n = 0;
 	for (int i = 0, k = 0; i < q->nphone_fields; i++) {
 		size_t len = strlen(q->phone_fields[i]);
 		if (k + len + 2 > sizeof(fields))
@@ -377,8 +365,6 @@ phone_ids(db_t *db, const records_query_t *q, const char *digits, buf_t *ids)
 		fields[k++] = '|';
 		fields[k] = '\0';
 	}
-	if (!buf_putc(ids, '['))
-		return false;
 	pthread_mutex_lock(&phone_mu);
 	for (int i = 0; i < PHONE_TYPES && c == NULL; i++)
 		if (strcmp(phone_caches[i].type, q->type) == 0)
@@ -396,7 +382,7 @@ phone_ids(db_t *db, const records_query_t *q, const char *digits, buf_t *ids)
 	ok = phone_refresh(db, c, q, fields);
 	for (size_t i = 0; ok && i < c->n; i++)
 		if (strstr(c->v[i].digits, digits) != NULL)
-			ok = append_id(ids, c->v[i].id, &n);
+			ok = ids_push(ids, n, &cap, c->v[i].id);
 	pthread_mutex_unlock(&phone_mu);
 	if (ok && strcmp(q->type, "company") == 0) {
 		st = db_prepare(db, "SELECT DISTINCT entity_id, phone FROM company_contacts WHERE phone <> ''");
@@ -404,41 +390,17 @@ phone_ids(db_t *db, const records_query_t *q, const char *digits, buf_t *ids)
 			return false;
 		while (ok && db_step(st) == DB_ROW)
 			if (phone_matches(db_col_text(st, 1), digits))
-				ok = append_id(ids, db_col_i64(st, 0), &n);
+				ok = ids_push(ids, n, &cap, db_col_i64(st, 0));
 		db_done(st);
 	}
-	return ok && buf_putc(ids, ']');
+	return ok;
 }
-
-/* The count reads entities alone: with the LEFT JOIN SQLite read every record's row for its department. */
-#define RECORDS_WHERE " FROM entities e LEFT JOIN departments d ON d.id = e.department_id" RECORDS_COND
-#define RECORDS_COUNT "SELECT COUNT(*) FROM entities e" RECORDS_COND
-#define RECORDS_COND \
-	" WHERE e.type = ?1" \
-	" AND (?2 IS NULL OR instr(e.title, ?2) > 0)" \
-	" AND (?3 IS NULL OR instr(COALESCE(json_extract(e.fields, '$.name_kana'), ''), ?3) > 0)" \
-	" AND (?4 IS NULL OR instr(COALESCE(json_extract(e.fields, '$.company_name'), ''), ?4) > 0)" \
-	" AND (?5 IS NULL OR e.id IN (SELECT value FROM json_each(?5)))" \
-	" AND (?6 IS NULL OR e.id IN (SELECT value FROM json_each(?6)))" \
-	" AND (?7 IS NULL OR e.id IN (SELECT et.entity_id FROM entity_terms et JOIN terms t ON t.id = et.term_id" \
-	"   WHERE t.vocab IN ('area', 'municipality') AND t.code = ?7))" \
-	" AND (?8 IS NULL OR e.id IN (SELECT et.entity_id FROM entity_terms et JOIN terms t ON t.id = et.term_id" \
-	"   WHERE t.vocab = 'industry' AND t.code = ?8))" \
-	" AND (?9 IS NULL OR e.id IN (SELECT et.entity_id FROM entity_terms et JOIN terms t ON t.id = et.term_id" \
-	"   WHERE t.vocab = 'occupation' AND t.code = ?9))" \
-	" AND (?10 IS NULL OR e.status = ?10)" \
-	" AND (?11 IS NULL OR (e.listing_end IS NOT NULL AND e.listing_end < ?11))" \
-	" AND (?12 IS NULL OR e.listing_end IS NULL OR e.listing_end >= ?12)" \
-	" AND (?13 IS NULL OR ((e.listing_start IS NULL OR e.listing_start <= ?13) AND" \
-	"   (e.listing_end IS NULL OR e.listing_end > ?13)))"
 
 #define RECORDS_COLS \
 	"SELECT e.id, e.title, COALESCE(json_extract(e.fields, '$.name_kana'), ''), " \
 	"COALESCE(json_extract(e.fields, '$.company_name'), ''), e.status, COALESCE(d.name, ''), " \
-	"COALESCE(e.department_id, 0), COALESCE(e.listing_start, 0), COALESCE(e.listing_end, 0), e.updated_at"
-#define RECORDS_ORDER_NAME \
-	" ORDER BY COALESCE(NULLIF(json_extract(e.fields, '$.name_kana'), ''), e.title), e.updated_at DESC, e.id DESC"
-#define RECORDS_ORDER_UPDATED " ORDER BY e.updated_at DESC, e.id DESC"
+	"COALESCE(e.department_id, 0), COALESCE(e.listing_start, 0), COALESCE(e.listing_end, 0), e.updated_at" \
+	" FROM entities e LEFT JOIN departments d ON d.id = e.department_id"
 
 static bool
 set(const char *s)
@@ -446,111 +408,83 @@ set(const char *s)
 	return s != NULL && s[0] != '\0';
 }
 
-static void
-bind_opt(db_stmt_t *st, int i, const char *s)
+static const char *
+opt(const char *s)
 {
-	db_bind_str(st, i, s != NULL && s[0] != '\0' ? s : NULL);
+	return set(s) ? s : NULL;
 }
 
 static void
-bind_time(db_stmt_t *st, int i, int64_t t)
+add_filter(search_params_t *p, const char *vocab, const char *alt, const char *code)
 {
-	if (t != 0)
-		db_bind_i64(st, i, t);
-	else
-		db_bind_null(st, i);
+	search_filter_t *f;
+
+	if (!set(code) || p->nfilters >= SEARCH_MAX_FILTERS)
+		return;
+	f = &p->filters[p->nfilters++];
+	f->vocab = vocab;
+	f->vocab_alt = alt;
+	f->codes[0] = code;
+	f->ncodes = 1;
 }
 
+/* The index's parameters for a staff query (without the phone number, which the caller resolves). */
 static void
-bind_query(db_stmt_t *st, const records_query_t *q, const char *kw, const char *ph)
+staff_params(const records_query_t *q, search_params_t *p)
 {
-	db_bind_str(st, 1, q->type);
-	bind_opt(st, 2, q->name);
-	bind_opt(st, 3, q->kana);
-	bind_opt(st, 4, q->company);
-	db_bind_str(st, 5, kw);
-	db_bind_str(st, 6, ph);
-	bind_opt(st, 7, q->region);
-	bind_opt(st, 8, q->industry);
-	bind_opt(st, 9, q->occupation);
-	bind_opt(st, 10, q->status);
-	bind_time(st, 11, q->ends_before);
-	bind_time(st, 12, q->ends_after);
-	bind_time(st, 13, q->active_on);
+	memset(p, 0, sizeof(*p));
+	p->type = q->type;
+	p->q = opt(q->q);
+	p->staff = true;
+	p->now = q->now;
+	p->sort = q->sort_name ? SORT_NAME : SORT_UPDATED;
+	add_filter(p, "area", "municipality", q->region);
+	add_filter(p, "industry", NULL, q->industry);
+	add_filter(p, "occupation", NULL, q->occupation);
+	p->status = opt(q->status);
+	p->ends_before = q->ends_before;
+	p->ends_after = q->ends_after;
+	p->active_on = q->active_on;
+	p->title_part = opt(q->name);
+	p->kana_part = opt(q->kana);
+	p->company_part = opt(q->company);
 }
 
-bool
-records_search(db_t *db, arena_t *a, const records_query_t *q, records_list_t *out)
+/* Resolves the phone filter into p (only_ids, malloc'd into *ids). False on an error; *too_short when the
+ * number has too few digits to search (nothing matches then). */
+static bool
+phone_filter(db_t *db, const records_query_t *q, search_params_t *p, int64_t **ids, bool *too_short)
 {
-	buf_t kw = BUF_INIT, ph = BUF_INIT;
 	char digits[RECORDS_PHONE_DIGITS + 8];
-	const char *kwp = NULL, *php = NULL;
-	db_stmt_t *st;
-	int per = q->per_page > 0 && q->per_page <= 100 ? q->per_page : RECORDS_PER_PAGE;
-	int page = q->page >= 1 && q->page <= RECORDS_MAX_PAGE ? q->page : 1;
-	bool ok = false;
+	int n = 0;
 
-	memset(out, 0, sizeof(*out));
-	if (q->q != NULL && q->q[0] != '\0') {
-		if (!keyword_ids(db, a, q, &kw) || kw.oom)
-			goto done;
-		kwp = kw.data;
+	*ids = NULL;
+	*too_short = false;
+	if (!set(q->phone))
+		return true;
+	if (records_phone_digits(q->phone, digits, sizeof(digits)) < RECORDS_PHONE_MIN) {
+		*too_short = true;
+		return true;
 	}
-	if (q->phone != NULL && q->phone[0] != '\0') {
-		int n = records_phone_digits(q->phone, digits, sizeof(digits));
-		if (n < RECORDS_PHONE_MIN) {
-			out->problem = "電話番号は4桁以上の数字で入力してください（ハイフンや全角数字も使えます）。";
-			php = "[]";
-		} else {
-			if (!phone_ids(db, q, digits, &ph) || ph.oom)
-				goto done;
-			php = ph.data;
-		}
-	}
-	/* no keyword match or no phone match (or a phone too short to search): nothing to count or list */
-	if ((kwp != NULL && strcmp(kwp, "[]") == 0) || (php != NULL && strcmp(php, "[]") == 0)) {
-		ok = true;
-		goto done;
-	}
-	/* without filters (the first page of a list, paging through it) the count is one of the type's
-	 * records in the narrow entities_list index, not the evaluation of every filter for each of them */
-	if (kwp == NULL && php == NULL && !set(q->name) && !set(q->kana) && !set(q->company) && !set(q->region) &&
-	    !set(q->industry) && !set(q->occupation) && q->ends_before == 0 && q->ends_after == 0 && q->active_on == 0) {
-		st = db_prepare(db, set(q->status) ? "SELECT COUNT(*) FROM entities WHERE type = ?1 AND status = ?2" :
-		    "SELECT COUNT(*) FROM entities WHERE type = ?1");
-		if (st == NULL)
-			goto done;
-		db_bind_str(st, 1, q->type);
-		if (set(q->status))
-			db_bind_str(st, 2, q->status);
-	} else {
-		st = db_prepare(db, RECORDS_COUNT);
-		if (st == NULL)
-			goto done;
-		bind_query(st, q, kwp, php);
-	}
-	if (db_step(st) != DB_ROW) {
-		db_done(st);
-		goto done;
-	}
-	out->total = db_col_i64(st, 0);
-	db_done(st);
-	/* two fixed statements rather than one ORDER BY CASE: newest first then walks entities_staff_order
-	 * (migration 024) and stops after the page instead of sorting every record of the type */
-	st = db_prepare(db, q->sort_name ? RECORDS_COLS RECORDS_WHERE RECORDS_ORDER_NAME " LIMIT ?14 OFFSET ?15" :
-	    RECORDS_COLS RECORDS_WHERE RECORDS_ORDER_UPDATED " LIMIT ?14 OFFSET ?15");
+	if (!phone_ids(db, q, digits, ids, &n))
+		return false;
+	p->only = true;
+	p->only_ids = *ids;
+	p->nonly_ids = n;
+	return true;
+}
+
+/* Reads the row of entity id into r; false when it is gone (deleted since the index was read). */
+static bool
+read_row(db_t *db, arena_t *a, int64_t id, records_row_t *r)
+{
+	db_stmt_t *st = db_prepare(db, RECORDS_COLS " WHERE e.id = ?");
+	bool found = false;
+
 	if (st == NULL)
-		goto done;
-	bind_query(st, q, kwp, php);
-	db_bind_i64(st, 14, per);
-	db_bind_i64(st, 15, (int64_t)(page - 1) * per);
-	out->rows = arena_calloc(a, (size_t)per, sizeof(records_row_t));
-	if (out->rows == NULL) {
-		db_done(st);
-		goto done;
-	}
-	while (out->nrows < per && db_step(st) == DB_ROW) {
-		records_row_t *r = &out->rows[out->nrows++];
+		return false;
+	db_bind_i64(st, 1, id);
+	if (db_step(st) == DB_ROW) {
 		r->id = db_col_i64(st, 0);
 		r->title = arena_strdup(a, db_col_text(st, 1));
 		r->kana = arena_strdup(a, db_col_text(st, 2));
@@ -561,66 +495,124 @@ records_search(db_t *db, arena_t *a, const records_query_t *q, records_list_t *o
 		r->listing_start = db_col_i64(st, 7);
 		r->listing_end = db_col_i64(st, 8);
 		r->updated_at = db_col_i64(st, 9);
+		found = r->title != NULL && r->kana != NULL && r->company != NULL && r->status != NULL &&
+		    r->department != NULL;
 	}
 	db_done(st);
-	ok = true;
-done:
-	buf_free(&kw);
-	buf_free(&ph);
-	return ok;
+	return found;
+}
+
+/* No filter at all, newest update first: the count and the page from SQL (works before the index is
+ * built; the count is one of the narrow entities_list index's entries, the page stops after per rows). */
+static bool
+unfiltered(db_t *db, const records_query_t *q, int per, int page, records_list_t *out)
+{
+	db_stmt_t *st = db_prepare(db, "SELECT COUNT(*) FROM entities WHERE type = ?1");
+
+	if (st == NULL)
+		return false;
+	db_bind_str(st, 1, q->type);
+	if (db_step(st) != DB_ROW) {
+		db_done(st);
+		return false;
+	}
+	out->total = db_col_i64(st, 0);
+	db_done(st);
+	st = db_prepare(db, "SELECT id FROM entities WHERE type = ?1 ORDER BY updated_at DESC, id DESC LIMIT ?2 OFFSET ?3");
+	if (st == NULL)
+		return false;
+	db_bind_str(st, 1, q->type);
+	db_bind_i64(st, 2, per);
+	db_bind_i64(st, 3, (int64_t)(page - 1) * per);
+	while (out->nrows < per && db_step(st) == DB_ROW)
+		out->rows[out->nrows++].id = db_col_i64(st, 0);
+	db_done(st);
+	return true;
+}
+
+bool
+records_search(db_t *db, arena_t *a, const records_query_t *q, records_list_t *out)
+{
+	search_params_t p;
+	search_result_t res;
+	int64_t *ph = NULL, *ids;
+	int per = q->per_page > 0 && q->per_page <= 100 ? q->per_page : RECORDS_PER_PAGE;
+	int page = q->page >= 1 && q->page <= RECORDS_MAX_PAGE ? q->page : 1;
+	int nids, k = 0;
+	bool ok = false, too_short;
+
+	memset(out, 0, sizeof(*out));
+	out->rows = arena_calloc(a, (size_t)per, sizeof(records_row_t));
+	if (out->rows == NULL)
+		return false;
+	staff_params(q, &p);
+	if (!phone_filter(db, q, &p, &ph, &too_short))
+		return false;
+	if (too_short) {
+		out->problem = "電話番号は4桁以上の数字で入力してください（ハイフンや全角数字も使えます）。";
+		return true;
+	}
+	if (p.q == NULL && !p.only && p.nfilters == 0 && p.status == NULL && p.ends_before == 0 && p.ends_after == 0 &&
+	    p.active_on == 0 && p.title_part == NULL && p.kana_part == NULL && p.company_part == NULL &&
+	    p.sort == SORT_UPDATED) {
+		if (!unfiltered(db, q, per, page, out))
+			return false;
+		ids = NULL;
+		nids = out->nrows;
+	} else {
+		p.page = page;
+		p.per_page = per;
+		if (p.only && p.nonly_ids == 0) {
+			free(ph);
+			return true;  /* no phone match: nothing to count or list */
+		}
+		ok = search_run(db, a, &p, &res);
+		free(ph);
+		if (!ok)
+			return false;
+		out->total = res.total;
+		ids = res.ids;
+		nids = res.nids;
+		for (int i = 0; i < nids && i < per; i++)
+			out->rows[i].id = ids[i];
+		out->nrows = nids < per ? nids : per;
+	}
+	/* the page's rows by id, in the order found (a row deleted in between is left out) */
+	for (int i = 0; i < out->nrows; i++)
+		if (read_row(db, a, out->rows[i].id, &out->rows[k]))
+			k++;
+	out->nrows = k;
+	return true;
 }
 
 bool
 records_search_ids(db_t *db, arena_t *a, const records_query_t *q, int64_t **ids, size_t *n)
 {
-	buf_t kw = BUF_INIT, ph = BUF_INIT;
-	char digits[RECORDS_PHONE_DIGITS + 8];
-	const char *kwp = NULL, *php = NULL;
-	db_stmt_t *st;
-	size_t cap = 1024;
-	bool ok = false;
+	search_params_t p;
+	search_result_t res;
+	int64_t *ph = NULL;
+	bool ok, too_short;
 
 	*ids = NULL;
 	*n = 0;
-	if (q->q != NULL && q->q[0] != '\0') {
-		if (!keyword_ids(db, a, q, &kw) || kw.oom)
-			goto done;
-		kwp = kw.data;
+	staff_params(q, &p);
+	if (!phone_filter(db, q, &p, &ph, &too_short))
+		return false;
+	if (too_short || (p.only && p.nonly_ids == 0)) {
+		free(ph);
+		*ids = arena_alloc(a, sizeof(int64_t));
+		return *ids != NULL;
 	}
-	if (q->phone != NULL && q->phone[0] != '\0') {
-		if (records_phone_digits(q->phone, digits, sizeof(digits)) < RECORDS_PHONE_MIN) {
-			php = "[]";
-		} else {
-			if (!phone_ids(db, q, digits, &ph) || ph.oom)
-				goto done;
-			php = ph.data;
-		}
-	}
-	st = db_prepare(db, q->sort_name ? "SELECT e.id" RECORDS_WHERE RECORDS_ORDER_NAME :
-	    "SELECT e.id" RECORDS_WHERE RECORDS_ORDER_UPDATED);
-	if (st == NULL)
-		goto done;
-	bind_query(st, q, kwp, php);
-	*ids = arena_alloc(a, cap * sizeof(int64_t));
-	while (*ids != NULL && *n < RECORDS_EXPORT_MAX && db_step(st) == DB_ROW) {
-		if (*n == cap) {
-			int64_t *more = arena_alloc(a, cap * 2 * sizeof(int64_t));
-			if (more == NULL) {
-				*ids = NULL;
-				break;
-			}
-			memcpy(more, *ids, cap * sizeof(int64_t));
-			*ids = more;
-			cap *= 2;
-		}
-		(*ids)[(*n)++] = db_col_i64(st, 0);
-	}
-	db_done(st);
-	ok = *ids != NULL;
-done:
-	buf_free(&kw);
-	buf_free(&ph);
-	return ok;
+	p.page = 1;
+	p.per_page = SEARCH_MAX_PER_PAGE;
+	p.all = true;
+	ok = search_run(db, a, &p, &res);
+	free(ph);
+	if (!ok)
+		return false;
+	*ids = res.ids != NULL ? res.ids : arena_alloc(a, sizeof(int64_t));
+	*n = res.nids > RECORDS_EXPORT_MAX ? RECORDS_EXPORT_MAX : (size_t)res.nids;
+	return *ids != NULL;
 }
 
 /* ---- writes: the rule, the transaction and the audit entry ---- */

@@ -21,7 +21,6 @@
 #define RECORDS_QUERY_MAX      200   /* bytes of one search box */
 #define RECORDS_PHONE_DIGITS   15    /* digits kept from a phone number (E.164 maximum) */
 #define RECORDS_PHONE_MIN      4     /* digits a phone search needs */
-#define RECORDS_KEYWORD_IDS    5000  /* keyword matches considered */
 #define RECORDS_PER_PAGE       20
 #define RECORDS_MAX_PAGE       1000
 #define RECORDS_NAME_MAX       100   /* characters */

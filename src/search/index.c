@@ -163,6 +163,7 @@ sx_free(sx_index_t *ix)
 	free(ix->tok_table);
 	free(ix->first_table);
 	free(ix->id_table);
+	free(ix->skeys);
 	free(ix->docs);
 	free(ix->doc_terms);
 	free(ix->doc_slots);
@@ -536,16 +537,48 @@ write_postings(sx_index_t *ix, uint32_t docno)
 	return true;
 }
 
+/* Appends the staff texts (title of tlen bytes, kana, company) to the pool; their offset into *off. */
+static bool
+put_skeys(sx_index_t *ix, const char *title, size_t tlen, const char *kana, const char *company, uint32_t *off)
+{
+	size_t kl = kana != NULL ? strlen(kana) : 0, cl = company != NULL ? strlen(company) : 0;
+	const char *nul = title != NULL ? memchr(title, '\0', tlen) : NULL;
+
+	if (title == NULL)
+		tlen = 0;
+	else if (nul != NULL)
+		tlen = (size_t)(nul - title);
+	if (ix->skeys_len + tlen + kl + cl + 3 > UINT32_MAX ||
+	    !grow((void **)&ix->skeys, &ix->skeys_cap, ix->skeys_len + tlen + kl + cl + 3, 1))
+		return false;
+	*off = (uint32_t)ix->skeys_len;
+	if (tlen > 0)
+		memcpy(ix->skeys + ix->skeys_len, title, tlen);
+	ix->skeys_len += tlen;
+	ix->skeys[ix->skeys_len++] = '\0';
+	if (kl > 0)
+		memcpy(ix->skeys + ix->skeys_len, kana, kl);
+	ix->skeys_len += kl;
+	ix->skeys[ix->skeys_len++] = '\0';
+	if (cl > 0)
+		memcpy(ix->skeys + ix->skeys_len, company, cl);
+	ix->skeys_len += cl;
+	ix->skeys[ix->skeys_len++] = '\0';
+	return true;
+}
+
 bool
 sx_add(sx_index_t *ix, const sx_doc_t *meta, const char *title, size_t tlen, const char *body, size_t blen,
-    const int64_t *term_ids, int nterms)
+    const int64_t *term_ids, int nterms, const char *kana, const char *company)
 {
 	sx_doc_t *d;
-	uint32_t docno, title_len;
+	uint32_t docno, title_len, skeys;
 	int i;
 	bool ok;
 
 	if (ix->ndocs == SX_NONE - 1)
+		return false;
+	if (!put_skeys(ix, title, tlen, kana, company, &skeys))
 		return false;
 	if (!grow32((void **)&ix->docs, &ix->capdocs, (size_t)ix->ndocs + 1, sizeof(sx_doc_t)) ||
 	    !grow((void **)&ix->doc_terms, &ix->capdoc_terms, ix->ndoc_terms + (size_t)(nterms > 0 ? nterms : 0),
@@ -576,6 +609,7 @@ sx_add(sx_index_t *ix, const sx_doc_t *meta, const char *title, size_t tlen, con
 		return false;
 	d = &ix->docs[docno];
 	*d = *meta;
+	d->skeys = skeys;
 	d->len = title_len + (ix->pos - (SX_BODY_BASE - 1));  /* positions in title and body */
 	d->terms_off = (uint32_t)ix->ndoc_terms;
 	d->nterms = 0;
@@ -599,13 +633,17 @@ bool
 sx_append(sx_index_t *dst, const sx_index_t *src)
 {
 	uint32_t base = dst->ndocs, i, id;
-	size_t terms_base = dst->ndoc_terms;
+	size_t terms_base = dst->ndoc_terms, skeys_base = dst->skeys_len;
 
-	if ((uint64_t)dst->ndocs + src->ndocs >= SX_NONE - 1 ||
+	if ((uint64_t)dst->ndocs + src->ndocs >= SX_NONE - 1 || skeys_base + src->skeys_len > UINT32_MAX ||
+	    !grow((void **)&dst->skeys, &dst->skeys_cap, skeys_base + src->skeys_len + 1, 1) ||
 	    !grow32((void **)&dst->docs, &dst->capdocs, (size_t)dst->ndocs + src->ndocs, sizeof(sx_doc_t)) ||
 	    !grow((void **)&dst->doc_terms, &dst->capdoc_terms, dst->ndoc_terms + src->ndoc_terms + 1, sizeof(uint32_t)) ||
 	    !grow((void **)&dst->doc_slots, &dst->capdoc_slots, dst->ndoc_terms + src->ndoc_terms + 1, sizeof(uint16_t)))
 		return false;
+	if (src->skeys_len > 0)
+		memcpy(dst->skeys + skeys_base, src->skeys, src->skeys_len);
+	dst->skeys_len += src->skeys_len;
 	memcpy(dst->doc_terms + terms_base, src->doc_terms, sizeof(uint32_t) * src->ndoc_terms);
 	dst->ndoc_terms += src->ndoc_terms;
 	map_slots(dst, terms_base);  /* src may have no term table of its own */
@@ -613,6 +651,7 @@ sx_append(sx_index_t *dst, const sx_index_t *src)
 		sx_doc_t *d = &dst->docs[base + i];
 		*d = src->docs[i];
 		d->terms_off += (uint32_t)terms_base;
+		d->skeys += (uint32_t)skeys_base;
 		if (!id_put(dst, d->id, base + i))
 			return false;
 	}
@@ -666,6 +705,13 @@ sx_shrink(sx_index_t *ix)
 		if (p != NULL) {
 			t->post = p;
 			t->cap = t->len ? t->len : 1;
+		}
+	}
+	if (ix->skeys_cap > ix->skeys_len + 4096) {
+		char *k = realloc(ix->skeys, ix->skeys_len ? ix->skeys_len : 1);
+		if (k != NULL) {
+			ix->skeys = k;
+			ix->skeys_cap = ix->skeys_len ? ix->skeys_len : 1;
 		}
 	}
 	free(ix->occ);
@@ -751,6 +797,6 @@ sx_memory(const sx_index_t *ix)
 		n += ix->toks[i].cap;
 	n += (size_t)ix->captoks * sizeof(sx_token_t) + ix->keys_cap + (size_t)(ix->tok_mask + 1) * 4 +
 	    (size_t)(ix->first_mask + 1) * 8 + (size_t)(ix->id_mask + 1) * 16 + (size_t)ix->capdocs * sizeof(sx_doc_t) +
-	    ix->capdoc_terms * 4 + ix->capdoc_slots * 2 + ix->capocc * 8 + ix->captouched * 4 + ix->capbucket * 4;
+	    ix->capdoc_terms * 4 + ix->capdoc_slots * 2 + ix->skeys_cap + ix->capocc * 8 + ix->captouched * 4 + ix->capbucket * 4;
 	return n;
 }

@@ -23,6 +23,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define SX_NONE UINT32_MAX
 #define SX_TYPE_MAX 64
@@ -35,6 +36,8 @@ enum { SX_DRAFT, SX_PENDING, SX_PUBLISHED, SX_ARCHIVED };
 typedef struct sx_doc {
 	int64_t  id;
 	int64_t  published_at, deadline, listing_start, listing_end;  /* 0 = none */
+	int64_t  updated_at;
+	uint32_t skeys;      /* the staff list's texts in sx_index_t.skeys: title, kana, company name, each NUL-ended */
 	uint32_t len;        /* positions used by title and body: BM25's document length */
 	uint32_t terms_off;  /* term ids in sx_index_t.doc_terms */
 	uint16_t nterms;
@@ -81,6 +84,9 @@ typedef struct sx_index {
 	uint32_t   *first_table;   /* pairs (code point, first token); code point 0 = empty */
 	uint32_t    first_mask, nfirst;
 
+	char       *skeys;         /* the documents' staff texts (sx_doc_t.skeys) */
+	size_t      skeys_len, skeys_cap;
+
 	uint64_t   *id_table;      /* pairs (entity id, docno); id 0 = empty */
 	uint32_t    id_mask, nids;
 
@@ -115,9 +121,21 @@ bool        sx_terms_add(sx_index_t *ix, int64_t id, const char *vocab, const ch
 void        sx_terms_end(sx_index_t *ix);
 
 /* Adds a document (the caller has called sx_remove for an older version). False on no memory or
- * invalid UTF-8 (the document is then not searchable, but the index stays consistent). */
+ * invalid UTF-8 (the document is then not searchable, but the index stays consistent). kana and
+ * company (NUL-ended, NULL for none) are kept with the title for the staff list's filters and name
+ * order (search.h), not searched by words. */
 bool        sx_add(sx_index_t *ix, const sx_doc_t *meta, const char *title, size_t tlen, const char *body,
-    size_t blen, const int64_t *term_ids, int nterms);
+    size_t blen, const int64_t *term_ids, int nterms, const char *kana, const char *company);
+/* A document's staff texts: 0 the title, 1 the kana, 2 the company name ("" when none). */
+static inline const char *
+sx_skey(const sx_index_t *ix, const sx_doc_t *d, int which)
+{
+	const char *s = ix->skeys + d->skeys;
+
+	for (; which > 0; which--)
+		s += strlen(s) + 1;
+	return s;
+}
 /* Appends every document of src (built from entities with larger ids) to dst; src is left as it was. */
 bool        sx_append(sx_index_t *dst, const sx_index_t *src);
 /* Gives back the slack of the posting lists (after a full build). */

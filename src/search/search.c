@@ -110,7 +110,8 @@ status_code(const char *s)
 	return SX_DRAFT;
 }
 
-#define DOC_COLUMNS "id, status, listing_start, listing_end, deadline, published_at, title, body"
+#define DOC_COLUMNS "id, status, listing_start, listing_end, deadline, published_at, title, body, updated_at, " \
+	"json_extract(fields, '$.name_kana'), json_extract(fields, '$.company_name')"
 
 /* Adds the row st points at (DOC_COLUMNS) with its term links. */
 static bool
@@ -128,6 +129,7 @@ add_row(sx_index_t *ix, db_t *db, db_stmt_t *st)
 	meta.listing_end = db_col_i64(st, 3);
 	meta.deadline = db_col_i64(st, 4);
 	meta.published_at = db_col_i64(st, 5);
+	meta.updated_at = db_col_i64(st, 8);
 	tq = db_prepare(db, "SELECT term_id FROM entity_terms WHERE entity_id = ?");
 	if (tq == NULL)
 		return false;
@@ -137,7 +139,8 @@ add_row(sx_index_t *ix, db_t *db, db_stmt_t *st)
 	db_done(tq);
 	if (rc != DB_ROW && rc != DB_DONE)
 		return false;
-	return sx_add(ix, &meta, db_col_text(st, 6), db_col_len(st, 6), db_col_text(st, 7), db_col_len(st, 7), terms, nterms);
+	return sx_add(ix, &meta, db_col_text(st, 6), db_col_len(st, 6), db_col_text(st, 7), db_col_len(st, 7), terms, nterms,
+	    db_col_text(st, 9), db_col_text(st, 10));
 }
 
 /* Adds the type's entities with lo <= id < hi. */
@@ -782,13 +785,19 @@ bit_set(bitmap_t *b, uint32_t i)
 }
 
 typedef struct scored {
-	double   key;
-	int64_t  id;
+	double      key;
+	int64_t     id;
+	const char *name;  /* SORT_NAME: the name it is ordered by (in the index); NULL otherwise */
 } scored_t;
 
 static inline bool
 better(const scored_t *a, const scored_t *b)
 {
+	if (a->name != NULL && b->name != NULL) {
+		int c = strcmp(a->name, b->name);
+		if (c != 0)
+			return c < 0;
+	}
 	return a->key > b->key || (a->key == b->key && a->id > b->id);
 }
 
@@ -799,9 +808,9 @@ typedef struct topk {
 } topk_t;
 
 static void
-topk_push(topk_t *t, double key, int64_t id)
+topk_push(topk_t *t, double key, int64_t id, const char *name)
 {
-	scored_t s = { key, id };
+	scored_t s = { key, id, name };
 	uint32_t i, c;
 
 	if (t->k == 0)
@@ -847,6 +856,49 @@ visible(const sx_doc_t *d, int64_t now)
 	    (d->listing_end == 0 || d->listing_end > now);
 }
 
+/* The status code of a staff filter: -1 for none, -2 for a status no document has. */
+static int
+want_status(const char *s)
+{
+	static const char *const names[] = { "draft", "pending", "published", "archived" };
+	static const int codes[] = { SX_DRAFT, SX_PENDING, SX_PUBLISHED, SX_ARCHIVED };
+
+	if (s == NULL || s[0] == '\0')
+		return -1;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(s, names[i]) == 0)
+			return codes[i];
+	return -2;
+}
+
+static bool
+has_part(const char *s)
+{
+	return s != NULL && s[0] != '\0';
+}
+
+/* Whether the document passes the staff lists' filters (search.h); status from want_status. */
+static bool
+staff_match(const sx_index_t *ix, const sx_doc_t *d, const search_params_t *p, int status)
+{
+	if (status != -1 && (int)d->status != status)
+		return false;
+	if (p->ends_before != 0 && (d->listing_end == 0 || d->listing_end >= p->ends_before))
+		return false;
+	if (p->ends_after != 0 && d->listing_end != 0 && d->listing_end < p->ends_after)
+		return false;
+	if (p->active_on != 0 && ((d->listing_start != 0 && d->listing_start > p->active_on) ||
+	    (d->listing_end != 0 && d->listing_end <= p->active_on)))
+		return false;
+	if (has_part(p->title_part) && strstr(sx_skey(ix, d, 0), p->title_part) == NULL)
+		return false;
+	if (has_part(p->kana_part) && strstr(sx_skey(ix, d, 1), p->kana_part) == NULL)
+		return false;
+	if (has_part(p->company_part) && strstr(sx_skey(ix, d, 2), p->company_part) == NULL)
+		return false;
+	return true;
+}
+
 /* Filter bits per term index: bit f set when the term satisfies filter f. */
 static uint8_t *
 filter_bits(const sx_index_t *ix, const search_params_t *p, uint8_t *need)
@@ -864,7 +916,8 @@ filter_bits(const sx_index_t *ix, const search_params_t *p, uint8_t *need)
 			continue;
 		*need |= (uint8_t)(1u << f);
 		for (t = 0; t < sx_nslots(ix); t++) {
-			if (strcmp(ix->terms[t].vocab, fl->vocab) != 0)
+			if (strcmp(ix->terms[t].vocab, fl->vocab) != 0 &&
+			    (fl->vocab_alt == NULL || strcmp(ix->terms[t].vocab, fl->vocab_alt) != 0))
 				continue;
 			for (j = 0; j < fl->ncodes && j < SEARCH_MAX_CODES; j++)
 				if (fl->codes[j] != NULL && strcmp(ix->terms[t].code, fl->codes[j]) == 0)
@@ -881,12 +934,13 @@ run_index(const sx_index_t *ix, arena_t *a, const search_params_t *p, const sear
 	uint32_t wpos[QUERY_MAX_TERMS], *cand = NULL, ncand = 0, i, d, t;
 	double idf[QUERY_MAX_TERMS], df[QUERY_MAX_TERMS], gest[QUERY_MAX_TERMS], avgdl, norm0, norm1;
 	int w, g, gi, gorder[QUERY_MAX_TERMS], npos = 0, per = p->per_page, page = p->page;
-	bitmap_t excl = { 0 }, un = { 0 };
+	bitmap_t excl = { 0 }, un = { 0 }, only = { 0 };
 	scratch_t sc = { 0 };
 	uint8_t *fbits = NULL, need = 0;
 	uint32_t *counts = NULL;
 	topk_t top = { 0 };
-	bool ok = false, all, ranked;
+	bool ok = false, all, ranked, staffed;
+	int status = want_status(p->status);
 	size_t first;
 
 	memset(words, 0, sizeof(words));
@@ -985,6 +1039,15 @@ run_index(const sx_index_t *ix, arena_t *a, const search_params_t *p, const sear
 		for (i = 0; i < words[w].n; i++)
 			bit_set(&excl, words[w].doc[i]);
 	}
+	if (p->only) {
+		if (!bitmap_init(&only, ix->ndocs))
+			goto done;
+		for (i = 0; p->only_ids != NULL && (int)i < p->nonly_ids; i++)
+			if ((d = sx_docno(ix, p->only_ids[i])) != SX_NONE)
+				bit_set(&only, d);
+	}
+	staffed = status != -1 || p->ends_before != 0 || p->ends_after != 0 || p->active_on != 0 ||
+	    has_part(p->title_part) || has_part(p->kana_part) || has_part(p->company_part);
 	fbits = filter_bits(ix, p, &need);
 	counts = calloc(sx_nslots(ix) + 1, sizeof(uint32_t));
 	first = (size_t)(page - 1) * (size_t)per;
@@ -1017,10 +1080,12 @@ run_index(const sx_index_t *ix, arena_t *a, const search_params_t *p, const sear
 		const uint16_t *dt;
 		uint8_t have = 0;
 		double key;
+		const char *name = NULL;
 
 		d = all ? i : cand[i];
 		doc = &ix->docs[d];
-		if (!doc->alive || (!p->staff && !visible(doc, p->now)) || bit_get(&excl, d))
+		if (!doc->alive || (!p->staff && !visible(doc, p->now)) || bit_get(&excl, d) ||
+		    (p->only && !bit_get(&only, d)) || (staffed && !staff_match(ix, doc, p, status)))
 			continue;
 		dt = ix->doc_slots + doc->terms_off;
 		if (need) {
@@ -1050,10 +1115,17 @@ run_index(const sx_index_t *ix, arena_t *a, const search_params_t *p, const sear
 			}
 		} else if (p->sort == SORT_DEADLINE) {
 			key = doc->deadline ? -(double)doc->deadline : -1e300;
+		} else if (p->sort == SORT_UPDATED || p->sort == SORT_NAME) {
+			key = (double)doc->updated_at;
+			if (p->sort == SORT_NAME) {
+				name = sx_skey(ix, doc, 1);
+				if (name[0] == '\0')
+					name = sx_skey(ix, doc, 0);
+			}
 		} else {
 			key = doc->published_at ? (double)doc->published_at : -1e300;
 		}
-		topk_push(&top, key, doc->id);
+		topk_push(&top, key, doc->id, name);
 	}
 	/* the page */
 	qsort(top.h, top.n, sizeof(scored_t), cmp_scored_desc);
@@ -1090,6 +1162,7 @@ done:
 	free(cand);
 	free(excl.w);
 	free(un.w);
+	free(only.w);
 	free(sc.pa);
 	free(sc.pb);
 	free(sc.pc);

@@ -21,10 +21,13 @@
 #define SEARCH_MAX_PER_PAGE  100
 #define SEARCH_MAX_PAGE      1000
 
-typedef enum { SORT_RELEVANCE, SORT_NEWEST, SORT_DEADLINE } search_sort_t;
+/* SORT_UPDATED (last update first) and SORT_NAME (kana, else title, in byte order; then last update
+ * first) are the staff lists' orders. Ties go to the larger entity id. */
+typedef enum { SORT_RELEVANCE, SORT_NEWEST, SORT_DEADLINE, SORT_UPDATED, SORT_NAME } search_sort_t;
 
 typedef struct search_filter {
 	const char *vocab;
+	const char *vocab_alt;  /* a term of this vocabulary with one of the codes also satisfies the filter */
 	const char *codes[SEARCH_MAX_CODES];
 	int         ncodes;
 } search_filter_t;
@@ -41,6 +44,18 @@ typedef struct search_params {
 	bool            facets;    /* compute facet counts */
 	bool            all;       /* every match in sort order, ignoring page and per_page (an export) */
 	int64_t         now;
+	/* The staff lists' filters (back office, issue 7), each ignored when NULL or 0; they test what the
+	 * index holds of every document, so a count under any of them is a pass over memory, not SQL: */
+	const char     *status;        /* only this status (draft, pending, published, archived) */
+	int64_t         ends_before;   /* a listing end before this time */
+	int64_t         ends_after;    /* no listing end, or one at or after this time */
+	int64_t         active_on;     /* the listing period covers this time */
+	const char     *title_part;    /* a part of the title (bytes, as SQL's instr) */
+	const char     *kana_part;     /* a part of fields.name_kana */
+	const char     *company_part;  /* a part of fields.company_name */
+	bool            only;          /* only the entities in only_ids (e.g. a phone number's matches) */
+	const int64_t  *only_ids;
+	int             nonly_ids;
 } search_params_t;
 
 typedef struct facet_count {

@@ -293,6 +293,68 @@ test_search(void **state)
 	assert_int_equal(search_one(db, &q, &total), b);
 	assert_int_equal(total, 1);
 	q.active_on = 0;
+	q.ends_after = T0 + 31 * 86400; /* a's ends before; b's never */
+	assert_int_equal(search_one(db, &q, &total), b);
+	assert_int_equal(total, 1);
+	q.ends_after = T0 + 30 * 86400; /* at the end itself: both */
+	search_one(db, &q, &total);
+	assert_int_equal(total, 2);
+	q.ends_after = 0;
+
+	/* issue 7 item 9: every filter is answered by the search index; combined, and an unknown status */
+	q.phone = "0279876543";
+	q.status = "draft";
+	assert_int_equal(search_one(db, &q, &total), b);
+	assert_int_equal(total, 1);
+	q.status = "published";
+	search_one(db, &q, &total);
+	assert_int_equal(total, 0);
+	q.phone = NULL;
+	q.status = "no-such-status";
+	search_one(db, &q, &total);
+	assert_int_equal(total, 0);
+	q.status = NULL;
+	q.q = "卸売業";
+	q.kana = "べーた";
+	assert_int_equal(search_one(db, &q, &total), b);
+	assert_int_equal(total, 1);
+	q.kana = "てすと";   /* the keyword is b's, the kana a's */
+	search_one(db, &q, &total);
+	assert_int_equal(total, 0);
+	q.q = NULL;
+	q.kana = NULL;
+	{
+		/* name order: the kana, else the title; page 2 of one per page; the export's ids in the same order */
+		static const char *const gamma[] = { "name", "アルファ工業", "business", "機械", "industry", "E",
+			"municipality", "前橋市", NULL };
+		int64_t c = make(db, "company", "draft", "kigyo", gamma), *ids;
+		size_t n;
+		arena_t ar;
+
+		q.sort_name = true;
+		q.per_page = 1;
+		q.page = 1;
+		/* byte order: てすと (E3 81 A6) < べーた (E3 81 B9) < アルファ工業, no kana so its name (E3 82 A2) */
+		assert_int_equal(search_one(db, &q, &total), a);
+		assert_int_equal(total, 3);
+		q.page = 2;
+		assert_int_equal(search_one(db, &q, &total), b);
+		q.page = 3;
+		assert_int_equal(search_one(db, &q, &total), c);
+		arena_init(&ar, 4096, 1 << 20);
+		assert_true(records_search_ids(db, &ar, &q, &ids, &n));
+		assert_int_equal(n, 3);
+		assert_int_equal(ids[0], a);
+		assert_int_equal(ids[1], b);
+		assert_int_equal(ids[2], c);
+		q.sort_name = false;
+		assert_true(records_search_ids(db, &ar, &q, &ids, &n));
+		assert_int_equal(n, 3);
+		assert_int_equal(ids[0], c);   /* newest update first */
+		arena_free(&ar);
+		q.page = 1;
+		q.per_page = 0;
+	}
 }
 
 /* G63: contacts added, changed, listed in order and removed, each write audited; bad values refused. */
