@@ -58,9 +58,11 @@ for path in "/staff/jobs?q=%E5%96%B6%E6%A5%AD" "/staff/jobs?phone=0271" "/staff/
 done
 echo "bench: $url, $conns connections, ${secs}s each, $(nproc) cores, load average $(cut -d ' ' -f 1-3 /proc/loadavg)"
 echo "bench: $jobs job offers, $seekers seekers (+ demo data); server RSS $(rss), peak $(hwm)"
-# 営業 / スタッフ / 高橋 / 事務 percent-encoded
+# 営業 / スタッフ / サンライズ / 高橋 / 事務 percent-encoded
 for path in /staff/jobs "/staff/jobs?q=%E5%96%B6%E6%A5%AD" "/staff/jobs?name=%E3%82%B9%E3%82%BF%E3%83%83%E3%83%95" \
 	"/staff/jobs?phone=027" "/staff/jobs?phone=0271" "/staff/jobs?industry=E&status=published" "/staff/jobs?region=chumo" "/staff/jobs?page=50" \
+	"/staff/jobs?sort=name" "/staff/jobs?sort=name&page=50" "/staff/jobs?company=%E3%82%B5%E3%83%B3%E3%83%A9%E3%82%A4%E3%82%BA" \
+	"/staff/jobs?q=%E5%96%B6%E6%A5%AD&region=chumo&status=published&sort=name" \
 	"/staff/companies?phone=0271" /staff/seekers "/staff/seekers?name=%E9%AB%98%E6%A9%8B" \
 	"/staff/seekers?keyword=%E4%BA%8B%E5%8B%99" "/staff/seekers?target=shinsotsu"; do
 	# the first request waits for the search index and must be the page itself (200), not the login form

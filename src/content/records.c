@@ -4,13 +4,14 @@
  *
  * Phone search: phone numbers live inside the entities' JSON fields in whatever notation was typed
  * (027-123-4567, (027)123-4567, ０２７－…). Rather than keep a second, normalised copy in step with every
- * entity write (the generic editor, imports, company approvals all write entities), the search reads the
- * phone fields of every entity of the type, normalises them in C and hands the matching ids to the list
- * query as a JSON array. For a few thousand companies that is a few milliseconds; a side table would be
- * the next step if a prefecture ever holds far more.
+ * entity write (the generic editor, imports, company approvals all write entities), each process keeps
+ * the digits of every record's phone fields in memory (below) and hands the matching ids to the search.
  *
- * The list query is one fixed prepared statement whose filters are each "(? IS NULL OR ...)": no SQL is
- * put together at run time.
+ * Every other filter, the count and the order come from the type's in-memory search index (search.h),
+ * which holds each record's status, listing period, terms, title, kana and company name: a count under
+ * any filter is one pass over memory, and SQL reads only the rows of the page shown (issue 7 item 9).
+ * Only while the index is not built yet (at start-up, in the background) does the unfiltered list come
+ * from SQL alone, so that the first page answers at once.
  */
 #include "content/records.h"
 #include "auth/audit.h"
@@ -143,9 +144,9 @@ records_offer_company(db_t *db, int64_t offer_id)
  *
  * Every filter of the staff lists is tested by the type's in-memory search index (search.h: keyword,
  * terms, status, listing period, parts of the title, kana and company name, and a phone number's matches
- * as an id list), which also counts and orders the matches; SQL then reads only the page's rows. Only the
- * unfiltered list in update order (the first thing a list page shows, also while the index is still
- * being built at start-up) is read from SQL alone: entities_staff_order (migration 024) walked backwards. */
+ * as an id list), which also counts and orders the matches; SQL then reads only the page's rows. Only
+ * while the index is still being built (at start-up) is the unfiltered list in update order read from SQL
+ * alone: entities_staff_order (migration 024) walked backwards. */
 
 static bool
 phone_matches(const char *value, const char *digits)
@@ -502,8 +503,8 @@ read_row(db_t *db, arena_t *a, int64_t id, records_row_t *r)
 	return found;
 }
 
-/* No filter at all, newest update first: the count and the page from SQL (works before the index is
- * built; the count is one of the narrow entities_list index's entries, the page stops after per rows). */
+/* No filter at all, newest update first, while the index is not built: the count and the page from SQL
+ * (the count reads the narrow entities_list index's entries, the page stops after per rows). */
 static bool
 unfiltered(db_t *db, const records_query_t *q, int per, int page, records_list_t *out)
 {
@@ -554,7 +555,7 @@ records_search(db_t *db, arena_t *a, const records_query_t *q, records_list_t *o
 	}
 	if (p.q == NULL && !p.only && p.nfilters == 0 && p.status == NULL && p.ends_before == 0 && p.ends_after == 0 &&
 	    p.active_on == 0 && p.title_part == NULL && p.kana_part == NULL && p.company_part == NULL &&
-	    p.sort == SORT_UPDATED) {
+	    p.sort == SORT_UPDATED && !search_ready(q->type)) {
 		if (!unfiltered(db, q, per, page, out))
 			return false;
 		ids = NULL;

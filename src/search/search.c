@@ -1225,6 +1225,19 @@ done:
 }
 
 bool
+search_ready(const char *type)
+{
+	slot_t *sl = type != NULL ? get_slot(type) : NULL;
+	bool ready = false;
+
+	if (sl != NULL && pthread_rwlock_tryrdlock(&sl->lock) == 0) {
+		ready = sl->ix != NULL;
+		pthread_rwlock_unlock(&sl->lock);
+	}
+	return ready;
+}
+
+bool
 search_term_names(const char *type, int64_t id, const char *vocab, const char *sep, buf_t *out)
 {
 	slot_t *sl = get_slot(type);

@@ -84,6 +84,10 @@ bool search_snippet(db_t *db, int64_t id, const char *q, int max_tokens, buf_t *
  * Must not be called inside a transaction. */
 bool search_warm(db_t *db, const char *type);
 
+/* Whether the type's index has been built in this process and is not being rebuilt right now: a search
+ * then answers at once (it only applies the writes logged since). Never waits. */
+bool search_ready(const char *type);
+
 typedef struct search_stats {
 	uint32_t docs;     /* living documents */
 	uint32_t tokens;   /* distinct tokens */

@@ -210,8 +210,15 @@ test_search(void **state)
 	q.type = "company";
 	q.phone_fields = company_phones;
 	q.nphone_fields = 2;
+	/* before the index is built (at start-up) the unfiltered list comes from SQL alone, in the same order */
+	search_reset();
+	assert_false(search_ready("company"));
+	assert_int_equal(search_one(db, &q, &total), b);
+	assert_int_equal(total, 2);
+	assert_false(search_ready("company"));
 	q.phone = "027-123-4567";
 	assert_int_equal(search_one(db, &q, &total), a);
+	assert_true(search_ready("company"));
 	assert_int_equal(total, 1);
 	q.phone = "0271234567";
 	assert_int_equal(search_one(db, &q, &total), a);

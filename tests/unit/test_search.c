@@ -265,7 +265,10 @@ test_index_in_step(void **state)
 
 	arena_init(&a, 65536, 0);
 	load_basic(db);
+	search_reset();
+	assert_false(search_ready("job"));   /* not built in this process yet */
 	r = find(db, &a, "看護", false);
+	assert_true(search_ready("job"));
 	assert_int_equal(r.nids, 1);
 	id = r.ids[0];
 	/* a new title is found at once, the old one no longer */
@@ -274,6 +277,25 @@ test_index_in_step(void **state)
 	assert_int_equal(db_run(st), DB_DONE);
 	assert_int_equal(find(db, &a, "保育", false).total, 1);
 	assert_int_equal(find(db, &a, "病棟", false).total, 0);
+	{
+		/* the staff lists' title filter follows the change too (issue 7 item 9) */
+		search_params_t p;
+		search_result_t sr;
+		memset(&p, 0, sizeof(p));
+		p.type = "job";
+		p.staff = true;
+		p.sort = SORT_UPDATED;
+		p.page = 1;
+		p.per_page = 20;
+		p.now = NOW;
+		p.title_part = "園児20名";
+		assert_true(search_run(db, &a, &p, &sr));
+		assert_int_equal(sr.total, 1);
+		assert_int_equal(sr.ids[0], id);
+		p.title_part = "病棟";
+		assert_true(search_run(db, &a, &p, &sr));
+		assert_int_equal(sr.total, 0);
+	}
 	/* status and period changes */
 	assert_true(entity_set_status(db, id, "archived", NOW));
 	assert_int_equal(find(db, &a, "保育", false).total, 0);
