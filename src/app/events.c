@@ -227,7 +227,7 @@ queue_mail(req_t *r, db_t *db, event_mail_t kind, const event_application_t *a, 
 		break;
 	}
 	where = s->place[0] ? s->place : "オンライン";
-	buf_printf(&body, "%s様\n\n%s\n\n", acc.display_name[0] ? acc.display_name : acc.login, head);
+	buf_printf(&body, "%s様\n\n%s\n\n", web_person_name(r, db, &acc), head);
 	buf_printf(&body, "イベント：%s\n日時：%s\n会場：%s\n", a->event_title, when_text(A, s), where);
 	if (s->online_url[0] && kind != MAIL_CANCELLED && kind != MAIL_WAITING)
 		buf_printf(&body, "オンライン参加のURL：%s\n", s->online_url);

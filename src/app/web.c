@@ -575,6 +575,19 @@ web_allow_video(req_t *r)
 	r->csp = csps[ga_on(r)][1];
 }
 
+const char *
+web_person_name(req_t *r, db_t *db, const account_t *acc)
+{
+	const char *name;
+
+	if (acc->display_name[0] != '\0')
+		return acc->display_name;
+	if (db != NULL && strcmp(acc->kind, "seeker") == 0 && (name = rec_seeker_name(db, &r->arena, acc->id)) != NULL &&
+	    name[0] != '\0')
+		return name;
+	return acc->login;
+}
+
 tv_t *
 web_ctx(req_t *r, const char *title)
 {
@@ -605,7 +618,7 @@ web_ctx(req_t *r, const char *title)
 	if (a != NULL && a->signed_in) {
 		tv_t *u = tv_map(A);
 		tv_set_str(A, u, "login", a->account.login);
-		tv_set_str(A, u, "display_name", a->account.display_name[0] ? a->account.display_name : a->account.login);
+		tv_set_str(A, u, "display_name", web_person_name(r, db_thread(), &a->account));
 		tv_set_str(A, u, "kind", a->account.kind);
 		tv_set_str(A, u, "kind_label", account_kind_label(a->account.kind));
 		tv_set_str(A, u, "email", a->account.email);

@@ -35,6 +35,9 @@ extern const router_t web_router;
 
 /* A new template context holding site, user, csrf token, static version. */
 tv_t       *web_ctx(req_t *r, const char *title);
+/* How to address an account: its display name; for a job seeker (whose name is sealed, SEC06, and not
+ * copied into display_name) the opened name; else the login ID. In r's arena. */
+const char *web_person_name(req_t *r, db_t *db, const account_t *acc);
 /* Renders template name with ctx as the response (status 200 unless r->status is set). */
 void        web_render(req_t *r, const char *name, tv_t *ctx);
 /* Marks the page being rendered as one the public page cache may keep (pagecache.h). */

@@ -125,8 +125,9 @@ describe('foundation', () => {
     await login(page, srv.url, 'demo-seeker', DEMO_PASSWORD);
     await page.waitForURL(srv.url + '/mypage');
     await assert.doesNotReject(page.getByRole('heading', { level: 1, name: 'マイページ' }).waitFor());
-    // the login ID row (a seeker's name is sealed, so the name row may show the login ID too)
+    // the login ID row; the name row shows the seeker's (sealed) name, not the login ID
     await assert.doesNotReject(page.locator('div').filter({ hasText: /^ログインID/ }).getByText('demo-seeker', { exact: true }).waitFor());
+    assert.equal((await page.locator('div').filter({ hasText: /^お名前・名称/ }).locator('dd').textContent()).trim(), '上州 太郎（デモ）');
     await assert.doesNotReject(page.getByText('求職者', { exact: true }).waitFor());
     // dates in JST: the password was set today (和暦 and 西暦)
     const jst = new Date(Date.now() + 9 * 3600 * 1000);

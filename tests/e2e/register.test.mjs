@@ -150,6 +150,8 @@ describe('registration by e-mail (G11, G21, issue 5 item 3)', () => {
     await login(page, srv.url, loginId, NEW_PASSWORD);
     await page.waitForURL(srv.url + '/mypage');
     await checkPage(page, 'My Page of the new job seeker');
+    // the name is sealed in the database (SEC06), yet My Page addresses the seeker by it, not by the login ID
+    assert.equal((await page.locator('div').filter({ hasText: /^お名前・名称/ }).locator('dd').textContent()).trim(), '高崎 花子');
     await page.getByRole('link', { name: 'プロフィールの確認・変更' }).click();
     await page.waitForURL(srv.url + '/mypage/profile');
     assert.equal(await page.getByLabel('氏名').inputValue(), '高崎 花子');
