@@ -397,7 +397,6 @@ web_before(req_t *r, bool routed)
 		if (db != NULL && (a->cache_seq = search_log_seq(db)) >= 0) {
 			a->cache_ok = true;
 			settings_refresh(db, a->cache_seq); /* a settings change appends to search_log */
-			if (pagecache_serve(r, a->cache_seq, jtime_now()))
 			if (pagecache_serve(r, a->cache_seq, jtime_now())) {
 				web_count_view(r); /* a cached page is a view too (B03) */
 				return false;  /* answered, with the CSP the page was rendered with */
