@@ -736,7 +736,8 @@ page_unsubscribe(req_t *r)
 void
 page_unsubscribe_post(req_t *r)
 {
-	const char *t = http_form(r, "t");
+	/* the page's button sends t in the form; a mail program's one click (RFC 8058) in the URL */
+	const char *t = http_form(r, "t") != NULL ? http_form(r, "t") : http_query(r, "t");
 	int64_t id;
 	db_t *db;
 

@@ -455,7 +455,7 @@ consult_reply_staff(db_t *db, const consult_t *c, const account_t *staff, const 
 		goto fail;
 	{
 		/* one recipient, fixed subject, a body of fixed text and the link (SEC04, SEC08) */
-		mail_msg_t m = { "notice", seeker.email, CONSULT_NOTICE_SUBJECT, text.data, NULL, NULL, NULL, 0 };
+		mail_msg_t m = { "notice", seeker.email, CONSULT_NOTICE_SUBJECT, text.data, NULL, NULL, NULL, 0, NULL };
 		if (!mail_enqueue(db, &m, now, mail_id, merr, sizeof(merr)))
 			goto fail;
 	}

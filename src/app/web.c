@@ -405,6 +405,12 @@ web_before(req_t *r, bool routed)
 	}
 	if (r->method == M_GET || r->method == M_HEAD || !routed)
 		return true;
+	/* RFC 8058: a mail program's one-click unsubscribe (the List-Unsubscribe-Post header of bulk mail) is a
+	 * POST without our cookies or form token; the HMAC token in its URL is the proof — it names one account
+	 * and only the server can make it, so a forged request could not do more than its holder can anyway */
+	if (r->method == M_POST && strcmp(r->path, "/unsubscribe") == 0 && http_query(r, "t") != NULL &&
+	    http_form(r, "List-Unsubscribe") != NULL && strcmp(http_form(r, "List-Unsubscribe"), "One-Click") == 0)
+		return true;
 	/* every unsafe method carries a token bound to this browser's session or pre-login cookie */
 	if (a->signed_in)
 		binding = arena_printf(&r->arena, "s:%s", a->session.id);

@@ -175,7 +175,7 @@ queue_mail(db_t *db, alert_kind_t kind, int64_t first_at, int64_t now, int64_t c
 	    p->mail_interval_s / 60);
 	ok = !subject.oom && !body.oom;
 	if (ok) {
-		mail_msg_t m = { "security", p->mail_to, subject.data, body.data, NULL, NULL, NULL, 0 };
+		mail_msg_t m = { "security", p->mail_to, subject.data, body.data, NULL, NULL, NULL, 0, NULL };
 		ok = mail_enqueue(db, &m, now, NULL, err, sizeof(err));
 		if (!ok)
 			log_error("alerts: the alert mail could not be queued: %s", err);

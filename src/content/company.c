@@ -592,7 +592,7 @@ company_tell(db_t *db, int64_t entity_id, const char *kind, const char *subject,
 	}
 	db_done(st);
 	for (i = 0; i < n; i++) {
-		mail_msg_t m = { kind, emails[i], subject, body, NULL, NULL, NULL, 0 };
+		mail_msg_t m = { kind, emails[i], subject, body, NULL, NULL, NULL, 0, NULL };
 		char err[256];
 		if (!mail_enqueue(db, &m, now, NULL, err, sizeof(err))) {
 			log_error("company: mail to account %lld not queued: %s", (long long)ids[i], err);

@@ -197,7 +197,7 @@ bulk_token_verify(const char *token, int64_t *account_id)
 }
 
 bool
-bulk_footer(buf_t *out, const char *base_url, int64_t account_id)
+bulk_unsubscribe_url(buf_t *out, const char *base_url, int64_t account_id)
 {
 	char token[BULK_TOKEN_MAX + 1];
 	size_t bl = strlen(base_url);
@@ -205,10 +205,16 @@ bulk_footer(buf_t *out, const char *base_url, int64_t account_id)
 	while (bl > 0 && base_url[bl - 1] == '/')
 		bl--;
 	bulk_token_make(account_id, token);
+	return buf_printf(out, "%.*s/unsubscribe?t=%s", (int)bl, base_url, token);
+}
+
+bool
+bulk_footer(buf_t *out, const char *base_url, int64_t account_id)
+{
 	return buf_puts(out, "\n\n--\n"
 	           "このメールは、会員登録の際にお知らせメールの受け取りを承諾された方にお送りしています。\n"
 	           "今後の受け取りを希望されない場合は、次のページで配信を停止できます。\n") &&
-	    buf_printf(out, "%.*s/unsubscribe?t=%s\n", (int)bl, base_url, token);
+	    bulk_unsubscribe_url(out, base_url, account_id) && buf_putc(out, '\n');
 }
 
 static const char SQL_SEEKERS[] =
@@ -334,22 +340,30 @@ static bool
 enqueue_one(db_t *db, const bulk_send_req_t *q, const bulk_recipient_t *rc, const char *prefix, int64_t *outbox_id,
     char *err, size_t errlen)
 {
-	buf_t subj, body;
+	buf_t subj, body, url;
 	mail_msg_t m = { 0 };
 	bool ok;
 
 	buf_init(&subj);
 	buf_init(&body);
+	buf_init(&url);
 	ok = compose(q, rc, prefix, &subj, &body, err, errlen);
+	/* the same page as the footer's link, for the mail program's own unsubscribe button (RFC 8058) */
+	if (ok && (!bulk_unsubscribe_url(&url, q->base_url, rc->account_id) || !buf_putc(&url, '\0'))) {
+		str_errf(err, errlen, "メールを組み立てるメモリが足りません。");
+		ok = false;
+	}
 	if (ok) {
 		m.kind = "bulk";
 		m.to = rc->email;
 		m.subject = subj.data;
 		m.body = body.data;
+		m.unsubscribe = mail_url_ok(url.data) ? url.data : NULL;  /* a base_url that is no URL: the footer only */
 		ok = mail_enqueue(db, &m, q->now, outbox_id, err, errlen);
 	}
 	buf_free(&subj);
 	buf_free(&body);
+	buf_free(&url);
 	return ok;
 }
 

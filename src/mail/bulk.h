@@ -74,6 +74,8 @@ bool bulk_check_text(const char *text, bool subject, char *err, size_t errlen);
 bool bulk_render(buf_t *out, const char *text, const bulk_recipient_t *rc, char *err, size_t errlen);
 /* The footer with the unsubscribe link for account_id, appended to out. */
 bool bulk_footer(buf_t *out, const char *base_url, int64_t account_id);
+/* The recipient's unsubscribe page, base_url + "/unsubscribe?t=<token>", appended to out (no newline). */
+bool bulk_unsubscribe_url(buf_t *out, const char *base_url, int64_t account_id);
 
 /* Up to max recipients with account id > after, in id order; returns how many, -1 on error. */
 int     bulk_select(db_t *db, const bulk_filter_t *f, int64_t after, bulk_recipient_t *out, int max);

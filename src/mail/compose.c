@@ -163,9 +163,28 @@ attachment_ok(const mail_msg_t *m, char *err, size_t errlen)
 	return true;
 }
 
+/* A List-Unsubscribe address: http(s), printable ASCII without space, quotes or angle brackets (it goes
+ * between < and > in a header line), at most MAIL_URL_MAX bytes. */
+bool
+mail_url_ok(const char *u)
+{
+	size_t n = u != NULL ? strlen(u) : 0, i;
+
+	if (n == 0 || n > MAIL_URL_MAX || (strncmp(u, "https://", 8) != 0 && strncmp(u, "http://", 7) != 0))
+		return false;
+	for (i = 0; i < n; i++)
+		if (u[i] <= ' ' || u[i] > '~' || u[i] == '<' || u[i] == '>' || u[i] == '"' || u[i] == '\\')
+			return false;
+	return true;
+}
+
 bool
 mail_check(const mail_msg_t *m, char *err, size_t errlen)
 {
+	if (m->unsubscribe != NULL && !mail_url_ok(m->unsubscribe)) {
+		str_errf(err, errlen, "配信停止のURLが正しくありません。");
+		return false;
+	}
 	if (!kind_ok(m->kind)) {
 		str_errf(err, errlen, "メールの種類が正しくありません。");
 		return false;
@@ -280,6 +299,9 @@ put_headers(buf_t *b, const mail_msg_t *m, const mail_head_t *h)
 		put_words(b, m->subject, n);
 	buf_puts(b, "\r\n");
 	buf_printf(b, "Message-ID: %s\r\n", h->message_id);
+	/* RFC 2369 and RFC 8058: the mail program's own "unsubscribe", one POST without a page */
+	if (m->unsubscribe != NULL)
+		buf_printf(b, "List-Unsubscribe: <%s>\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n", m->unsubscribe);
 	/* RFC 3834: no vacation auto-replies to a system's mail */
 	buf_puts(b, "Auto-Submitted: auto-generated\r\nMIME-Version: 1.0\r\n");
 	return !b->oom;

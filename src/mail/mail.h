@@ -28,6 +28,7 @@
 #define MAIL_ATT_NAME_MAX      100                 /* bytes of the attachment's file name */
 #define MAIL_ATT_MIME_MAX      100                 /* bytes of its media type with parameters */
 #define MAIL_KIND_MAX          16                  /* bytes of the kind tag: [a-z_] */
+#define MAIL_URL_MAX           500                 /* bytes of the List-Unsubscribe address */
 #define MAIL_MSGID_MAX         (2 + 32 + 1 + STR_EMAIL_MAX + 1)
 #define MAIL_LEASE_S           300                 /* a claimed row goes back to the queue after this */
 #define MAIL_BACKOFF_FIRST_S   60                  /* wait after the first failure; doubles each time */
@@ -47,6 +48,8 @@ typedef struct mail_msg {
 	const char *att_mime; /* e.g. "text/calendar; method=PUBLISH; charset=UTF-8" */
 	const void *att_data;
 	size_t      att_len;
+	const char *unsubscribe; /* NULL, or an http(s) URL of printable ASCII: List-Unsubscribe with one-click
+	                            List-Unsubscribe-Post (RFC 2369, RFC 8058); bulk mail only */
 } mail_msg_t;
 
 /* What the sender adds to a message. */
@@ -64,6 +67,8 @@ typedef struct mail_round {
 	int failed;  /* failed for good */
 } mail_round_t;
 
+/* True when u may be a List-Unsubscribe address (mail_msg_t.unsubscribe). */
+bool    mail_url_ok(const char *u);
 /* True when m may be queued; otherwise false with a Japanese message in err. */
 bool    mail_check(const mail_msg_t *m, char *err, size_t errlen);
 /* Checks m and adds it to the outbox as 'queued', due at now. Runs inside the caller's transaction when

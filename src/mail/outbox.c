@@ -22,7 +22,7 @@ struct row {
 	mail_msg_t m;
 	int64_t    created_at;
 	char      *message_id;
-	char      *kind, *to, *subject, *body, *att_name, *att_mime;
+	char      *kind, *to, *subject, *body, *att_name, *att_mime, *unsubscribe;
 	void      *att_data;
 };
 
@@ -34,7 +34,7 @@ mail_enqueue(db_t *db, const mail_msg_t *m, int64_t now, int64_t *id_out, char *
 	if (!mail_check(m, err, errlen))
 		return false;
 	st = db_prepare(db, "INSERT INTO outbox (created_at, kind, to_addr, subject, body, att_name, att_mime, "
-	    "att_data, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+	    "att_data, next_attempt_at, list_unsubscribe) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 	if (st == NULL)
 		goto fail;
 	db_bind_i64(st, 1, now);
@@ -49,6 +49,7 @@ mail_enqueue(db_t *db, const mail_msg_t *m, int64_t now, int64_t *id_out, char *
 	else
 		db_bind_null(st, 8);
 	db_bind_i64(st, 9, now);
+	db_bind_str(st, 10, m->unsubscribe);
 	if (db_run(st) != DB_DONE)
 		goto fail;
 	if (id_out != NULL)
@@ -172,6 +173,7 @@ row_free(struct row *r)
 	free(r->att_mime);
 	free(r->att_data);
 	free(r->message_id);
+	free(r->unsubscribe);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -196,17 +198,19 @@ row_copy(db_stmt_t *st, struct row *r)
 		memcpy(r->att_data, db_col_blob(st, 6), n);
 	r->created_at = db_col_i64(st, 7);
 	r->message_id = col_dup(st, 8);
+	r->unsubscribe = col_dup(st, 9);
 	r->m = (mail_msg_t){ r->kind, r->to, r->subject, r->body, r->att_name, r->att_mime, r->att_data,
-		r->att_data != NULL ? n : 0 };
+		r->att_data != NULL ? n : 0, r->unsubscribe };
 	return r->kind != NULL && r->to != NULL && r->subject != NULL && r->body != NULL &&
-	    r->message_id != NULL && (db_col_null(st, 4) || (r->att_name != NULL && r->att_data != NULL));
+	    r->message_id != NULL && (db_col_null(st, 4) || (r->att_name != NULL && r->att_data != NULL)) &&
+	    (db_col_null(st, 9) || r->unsubscribe != NULL);
 }
 
 static bool
 row_load(db_t *db, int64_t id, struct row *r)
 {
 	db_stmt_t *st = db_prepare(db, "SELECT kind, to_addr, subject, body, att_name, att_mime, att_data, "
-	    "created_at, message_id FROM outbox WHERE id = ?");
+	    "created_at, message_id, list_unsubscribe FROM outbox WHERE id = ?");
 	bool ok = false;
 
 	memset(r, 0, sizeof(*r));

@@ -103,7 +103,7 @@ signature(buf_t *b, const member_site_t *site)
 static bool
 enqueue(db_t *db, const char *kind, const char *to, const char *subject, buf_t *body, int64_t now)
 {
-	mail_msg_t m = { kind, to, subject, body->data, NULL, NULL, NULL, 0 };
+	mail_msg_t m = { kind, to, subject, body->data, NULL, NULL, NULL, 0, NULL };
 	char err[256];
 	int64_t id;
 

@@ -56,7 +56,7 @@ member_reset_request(db_t *db, const char *email, const char *ip, const member_s
 		char token[MEMBER_TOKEN_LEN + 1], err[256];
 		unsigned char h[32];
 		buf_t body = BUF_INIT;
-		mail_msg_t m = { "reset", addr[i], subject, NULL, NULL, NULL, NULL, 0 };
+		mail_msg_t m = { "reset", addr[i], subject, NULL, NULL, NULL, NULL, 0, NULL };
 		int64_t mid;
 		bool queued;
 

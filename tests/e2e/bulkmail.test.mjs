@@ -246,6 +246,32 @@ describe('bulk mail (G55, G56, SEC08)', () => {
     assert.match(got.find((x) => x.to === 'bm-s2@example.jp').text, /^bm-s2 さんへ/);
   });
 
+  it('G56, RFC 8058: List-Unsubscribe names the footer\'s page; the mail program\'s one-click POST stops the mail', async () => {
+    const m = sink.mails().find((x) => x.to === 'bm-s2@example.jp' && x.subject === 'キーボードからのお知らせ');
+    const one = (v) => [].concat(v)[0];
+    const header = one(m.headers['list-unsubscribe']);
+    const url = header.match(/^<(https?:\/\/[^>]+\/unsubscribe\?t=\d+\.[0-9a-f]{64})>$/);
+    assert.ok(url, header);
+    assert.ok(m.text.includes(url[1]), 'the same page as the footer link');
+    assert.equal(one(m.headers['list-unsubscribe-post']), 'List-Unsubscribe=One-Click');
+    const path = new URL(url[1]).pathname + new URL(url[1]).search;
+    // without the one-click field it is an ordinary form POST: no CSRF token, refused, nothing changed
+    let res = await fetch(srv.url + path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'x=1' });
+    assert.equal(res.status, 403);
+    assert.deepEqual(sql(srv.data, "SELECT s.mail_ok FROM seekers s JOIN accounts a ON a.id = s.account_id WHERE a.login = 'bm-s2'"), [[1]]);
+    // a tampered token with the one-click field: 404, nothing changed
+    res = await fetch(srv.url + path.replace(/.$/, (c) => (c === '0' ? '1' : '0')), { method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+    assert.equal(res.status, 404);
+    assert.deepEqual(sql(srv.data, "SELECT s.mail_ok FROM seekers s JOIN accounts a ON a.id = s.account_id WHERE a.login = 'bm-s2'"), [[1]]);
+    // the one click as a mail program sends it: no cookie, no form token
+    res = await fetch(srv.url + path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click' });
+    assert.equal(res.status, 200);
+    assert.deepEqual(sql(srv.data, "SELECT s.mail_ok FROM seekers s JOIN accounts a ON a.id = s.account_id WHERE a.login = 'bm-s2'"), [[0]]);
+    assert.equal(sql(srv.data, "SELECT count(*) FROM audit_log WHERE action = 'member.unsubscribe'")[0][0], 2);
+  });
+
   it('G62: company support is refused the seekers audience; view role gets 403 everywhere', async () => {
     const kigyo = await (await browser.newContext({ viewport: VIEW })).newPage();
     await login(kigyo, srv.url, 'demo-kigyo', DEMO_PASSWORD);

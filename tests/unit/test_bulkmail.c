@@ -344,7 +344,7 @@ test_send(void **state)
 	assert_int_equal(count_sql(db, "SELECT count(*) FROM bulk_mail_recipients WHERE account_id = ?", s3), 0);
 	assert_int_equal(count_sql(db, "SELECT count(*) FROM audit_log WHERE action = 'bulk_mail.send' AND actor_id = ?", staff_id), 1);
 	/* one address per outbox row, the recipient's own, with the name and the unsubscribe link */
-	st = db_prepare(db, "SELECT o.to_addr, o.subject, o.body, b.account_id FROM bulk_mail_recipients b "
+	st = db_prepare(db, "SELECT o.to_addr, o.subject, o.body, b.account_id, o.list_unsubscribe FROM bulk_mail_recipients b "
 	    "JOIN outbox o ON o.id = b.outbox_id WHERE b.bulk_id = ? ORDER BY b.account_id");
 	assert_non_null(st);
 	db_bind_i64(st, 1, bulk_id);
@@ -360,6 +360,7 @@ test_send(void **state)
 		bulk_token_make(acc, t);
 		snprintf(url, sizeof(url), "https://shushoku.example.jp/unsubscribe?t=%s", t);
 		assert_non_null(strstr(db_col_text(st, 2), url));
+		assert_string_equal(db_col_text(st, 4), url);   /* the List-Unsubscribe header's address (RFC 8058) */
 		assert_null(strstr(db_col_text(st, 2), i == 0 ? "send-2@" : "send-1@"));
 	}
 	db_done(st);

@@ -262,7 +262,7 @@ test_notice_text(void **state)
 {
 	buf_t b = BUF_INIT;
 	char err[256];
-	mail_msg_t m = { "notice", "a@example.jp", CONSULT_NOTICE_SUBJECT, NULL, NULL, NULL, NULL, 0 };
+	mail_msg_t m = { "notice", "a@example.jp", CONSULT_NOTICE_SUBJECT, NULL, NULL, NULL, NULL, 0, NULL };
 
 	(void)state;
 	assert_true(consult_notice_compose(&b, "群馬県就職支援情報サイト", URL));

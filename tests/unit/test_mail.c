@@ -59,7 +59,7 @@ mail_config(config_t *c, const char *url)
 static mail_msg_t
 msg(const char *to, const char *subject, const char *body)
 {
-	return (mail_msg_t){ "notice", to, subject, body, NULL, NULL, NULL, 0 };
+	return (mail_msg_t){ "notice", to, subject, body, NULL, NULL, NULL, 0, NULL };
 }
 
 static int64_t
@@ -313,6 +313,21 @@ test_header_injection_refused(void **state)
 	assert_refused(db, m);
 	m.att_mime = "text/calendar; method=PUBLISH;";
 	assert_refused(db, m);
+	/* a List-Unsubscribe address (bulk mail, RFC 8058): http(s), one printable token, nothing that could
+	 * end the header line or the <...> around it */
+	m = msg("a@example.jp", "件名", "本文");
+	m.unsubscribe = "https://shushoku.example.jp/unsubscribe?t=1.abc\r\nBcc: x@example.jp";
+	assert_refused(db, m);
+	m.unsubscribe = "https://shushoku.example.jp/unsubscribe?t=1.abc>, <mailto:x@example.jp";
+	assert_refused(db, m);
+	m.unsubscribe = "javascript:alert(1)";
+	assert_refused(db, m);
+	m.unsubscribe = "https://shushoku.example.jp/配信停止";
+	assert_refused(db, m);
+	m.unsubscribe = "";
+	assert_refused(db, m);
+	m.unsubscribe = "https://shushoku.example.jp/unsubscribe?t=1.abc";
+	assert_true(mail_check(&m, err, sizeof(err)));
 	/* the kind tag goes into logs: a short [a-z_] word */
 	m = msg("a@example.jp", "件名", "本文");
 	m.kind = "Notice\n";
@@ -934,6 +949,7 @@ test_smtp_delivery(void **state)
 	m2.att_data = ICS;
 	m2.att_len = strlen(ICS);
 	m1.kind = "confirm";
+	m1.unsubscribe = "https://shushoku.example.jp/unsubscribe?t=12.AbC-_9";
 	assert_true(mail_enqueue(db, &m1, T0, &id1, err, sizeof(err)));
 	assert_true(mail_enqueue(db, &m2, T0, &id2, err, sizeof(err)));
 	assert_int_equal(mail_send_due(db, &c, T0, 10, &r), 2);
@@ -950,8 +966,16 @@ test_smtp_delivery(void **state)
 	assert_true(header(m, "Message-ID", &v));
 	assert_string_equal(v.data, mid);
 	free(mid);
+	/* RFC 2369 / RFC 8058: the mail program's unsubscribe button, kept in the outbox row until sent */
+	buf_clear(&v);
+	assert_true(header(m, "List-Unsubscribe", &v));
+	assert_string_equal(v.data, "<https://shushoku.example.jp/unsubscribe?t=12.AbC-_9>");
+	buf_clear(&v);
+	assert_true(header(m, "List-Unsubscribe-Post", &v));
+	assert_string_equal(v.data, "List-Unsubscribe=One-Click");
 	buf_clear(&f);
 	received(&s, 2, &f, &m);
+	assert_false(header(m, "List-Unsubscribe", &v));   /* only where one was given */
 	assert_true(str_has_prefix(f.data, "X-Sink-Mail-From: " FROM "\r\nX-Sink-Rcpt-To: hanako@example.jp\r\n"));
 	/* one recipient per message: the other address is nowhere in it (SEC08) */
 	assert_null(strstr(f.data, "taro@"));
