@@ -39,6 +39,7 @@ static const struct { const char *code, *label; } ACTIONS[] = {
 	{ "seeker.profile_update", "求職者情報の更新" },
 	{ "seeker.view", "求職者の個人情報の閲覧" },
 	{ "seeker.update", "求職者情報の更新（職員）" },
+	{ "seeker.create", "求職者の新規登録（窓口）" },
 	{ "seeker.record_add", "コンサルタント記録の追加" },
 	{ "seeker.record_update", "コンサルタント記録の変更" },
 	{ "seeker.interaction_add", "対応履歴の追加" },

@@ -15,11 +15,13 @@
 #include "auth/policy.h"
 #include "auth/seal.h"
 #include "auth/staff.h"
+#include "content/settings.h"
 #include "core/jtime.h"
 #include "core/str.h"
 #include "db/db.h"
 #include "member/member.h"
 #include "member/records.h"
+#include "mail/mail.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -349,6 +351,7 @@ page_staff_seekers(req_t *r)
 	tv_set(A, ctx, "targets", term_options(r, db, "target", f.target, "指定しない"));
 	tv_set_bool(A, ctx, "searched", http_query(r, "name") != NULL);
 	tv_set_bool(A, ctx, "can_export", policy_can(me(r), POLICY_EXPORT, POLICY_SEEKER, me(r)->department_id));
+	tv_set_bool(A, ctx, "can_create", policy_can(me(r), POLICY_CREATE, POLICY_SEEKER, 0));
 	web_render(r, "staff/seekers", ctx);
 }
 
@@ -673,7 +676,8 @@ detail_page(req_t *r, db_t *db, const rec_seeker_t *s, const detail_err_t *de)
 		static const char *const msgs[][2] = { { "record", "コンサルタント記録を保存しました。" },
 			{ "interaction", "対応履歴を追加しました。" }, { "referral", "紹介履歴を追加しました。" },
 			{ "outcome", "紹介の結果を変更しました。" }, { "profile", "求職者情報を保存しました。" },
-			{ "erased", "個人情報を削除しました。統計用の件数と監査ログは残っています。" } };
+			{ "erased", "個人情報を削除しました。統計用の件数と監査ログは残っています。" },
+			{ "created", "求職者を登録しました。ログインIDと、パスワードを設定するためのリンクを本人あてにメールで送りました。" } };
 		size_t i;
 		for (i = 0; i < sizeof(msgs) / sizeof(msgs[0]); i++)
 			if (strcmp(done, msgs[i][0]) == 0)
@@ -999,6 +1003,94 @@ page_staff_seeker_edit_post(req_t *r)
 		return;
 	}
 	back(r, s.id, "profile");
+}
+
+/* ---- 求職者の新規登録 (G66): a job seeker registered by staff at the counter ---- */
+
+static void
+new_page(req_t *r, db_t *db, const member_form_t *f, const char *industry, const char *memo, const char *remarks,
+    const char *error)
+{
+	arena_t *A = &r->arena;
+	tv_t *ctx = web_ctx(r, "求職者の新規登録");
+
+	r->no_store = true;
+	tv_set(A, ctx, "fields", fields_ctx(r, db, f));
+	tv_set(A, ctx, "industries", term_options(r, db, "industry", industry, "選んでください"));
+	tv_set_str(A, ctx, "internal_memo", memo);
+	tv_set_str(A, ctx, "remarks", remarks);
+	tv_set_str(A, ctx, "csrf", web_csrf(r));
+	tv_set_int(A, ctx, "notes_max", REC_NOTES_MAX);
+	tv_set_int(A, ctx, "link_days", REC_WELCOME_TTL_S / 86400);
+	if (error != NULL) {
+		tv_set_str(A, ctx, "error", error);
+		r->status = 422;
+	}
+	web_render(r, "staff/seeker_new", ctx);
+}
+
+void
+page_staff_seeker_new(req_t *r)
+{
+	member_form_t f;
+	db_t *db = db_thread();
+
+	if (!web_can(r, POLICY_CREATE, POLICY_SEEKER, 0))
+		return;
+	if (db == NULL) {
+		web_error(r, 500, NULL);
+		return;
+	}
+	member_form_init(&f, MEMBER_SEEKER_REG);
+	new_page(r, db, &f, "", "", "", NULL);
+}
+
+void
+page_staff_seeker_new_post(req_t *r)
+{
+	member_form_t f;
+	member_site_t site;
+	const char *industry = small(http_form(r, "industry"), 32);
+	const char *memo = kept(r, "internal_memo", REC_NOTES_MAX), *remarks = kept(r, "remarks", REC_NOTES_MAX);
+	char err[256], name[256], login[MEMBER_LOGIN_LEN + 1];
+	rec_create_rc_t rc;
+	int64_t id;
+	db_t *db = db_thread();
+	int i;
+
+	if (!web_can(r, POLICY_CREATE, POLICY_SEEKER, 0))
+		return;
+	if (db == NULL) {
+		web_error(r, 500, NULL);
+		return;
+	}
+	member_form_init(&f, MEMBER_SEEKER_REG);
+	for (i = 0; i < f.n; i++)
+		f.values[i] = http_form(r, f.defs[i].name);
+	if (!member_form_check(db, &f, jtime_now()) ||
+	    (industry[0] != '\0' && !member_term_name(db, "industry", industry, name, sizeof(name)))) {
+		new_page(r, db, &f, industry, memo, remarks, MSG_FIX);
+		return;
+	}
+	site.name = settings_site_nickname();
+	site.link_base = web_abs(r, "/password/reset?token=");
+	site.login_url = web_abs(r, "/login");
+	site.forgot_url = web_abs(r, "/password/forgot");
+	rc = rec_seeker_create(db, &r->arena, me(r), r->ip, &f, industry, memo, remarks, &site, jtime_now(), &id, login,
+	    err, sizeof(err));
+	if (rc == REC_CREATE_DUPLICATE) {
+		int k = member_form_index(&f, "email");
+		if (k >= 0)
+			str_copy(f.errors[k], sizeof(f.errors[k]), err);
+		new_page(r, db, &f, industry, memo, remarks, MSG_FIX);
+		return;
+	}
+	if (rc != REC_CREATE_OK) {
+		new_page(r, db, &f, industry, memo, remarks, arena_strdup(&r->arena, err));
+		return;
+	}
+	mail_wake();
+	back(r, id, "created");
 }
 
 /* ---- 登録票印刷, export, erasure ---- */

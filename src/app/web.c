@@ -196,6 +196,8 @@ static const route_t routes[] = {
 	{ M_POST, "/staff/internships/:id/interactions/:iid", ROLE_STAFF, page_staff_interaction_post },
 	/* 求職者管理: seeker records, print, export, erasure (seekers.c; issue 7 items 3 and 7; G66, SEC09) */
 	{ M_GET, "/staff/seekers", ROLE_STAFF, page_staff_seekers },
+	{ M_GET, "/staff/seekers/new", ROLE_STAFF, page_staff_seeker_new },
+	{ M_POST, "/staff/seekers/new", ROLE_STAFF, page_staff_seeker_new_post },
 	{ M_GET, "/staff/seekers/:id", ROLE_STAFF, page_staff_seeker },
 	{ M_GET, "/staff/seekers/:id/edit", ROLE_STAFF, page_staff_seeker_edit },
 	{ M_POST, "/staff/seekers/:id/edit", ROLE_STAFF, page_staff_seeker_edit_post },

@@ -203,6 +203,8 @@ void page_staff_seekers(req_t *r);
 void page_staff_seeker(req_t *r);
 void page_staff_seeker_edit(req_t *r);
 void page_staff_seeker_edit_post(req_t *r);
+void page_staff_seeker_new(req_t *r);
+void page_staff_seeker_new_post(req_t *r);
 void page_staff_seeker_record_add_post(req_t *r);
 void page_staff_seeker_record(req_t *r);
 void page_staff_seeker_record_post(req_t *r);

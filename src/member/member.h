@@ -145,6 +145,9 @@ bool member_register_complete(db_t *db, const schema_t *s, const char *token, co
  * MEMBER_RESET_ACCOUNTS); *sent gets how many (never shown). False on a database error. */
 bool member_reset_request(db_t *db, const char *email, const char *ip, const member_site_t *site, int64_t now,
          int *sent);
+/* A new single-use password link for the account, valid ttl_s, inside the caller's transaction: the row in
+ * password_resets (its hash only) and the token for the mail into token. */
+bool member_reset_token(db_t *db, int64_t account_id, int64_t now, int64_t ttl_s, char token[MEMBER_TOKEN_LEN + 1]);
 /* The account a reset link is for (*login gets its login ID). */
 member_link_t member_reset_lookup(db_t *db, const char *token, int64_t now, int64_t *account_id,
          char login[65]);

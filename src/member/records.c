@@ -5,6 +5,9 @@
 #include "core/jtime.h"
 #include "core/log.h"
 #include "core/str.h"
+#include "mail/mail.h"
+
+#include <sodium.h>
 
 #include <inttypes.h>
 #include <jansson.h>
@@ -365,6 +368,25 @@ text_ok(const char *s, size_t max_chars, bool lines)
 	return n == 0 || (n <= max_chars * 4 && str_utf8_valid(s, n, lines) && str_utf8_len(s, n) <= max_chars);
 }
 
+/* The internal data columns of a seeker (industry code, sealed memo and remarks); inside the caller's
+ * transaction. */
+static bool
+store_internal(db_t *db, arena_t *A, int64_t id, const char *industry, const char *memo, const char *remarks)
+{
+	db_stmt_t *st = db_prepare(db, "UPDATE seekers SET industry = ?, internal_memo = ?, remarks = ? WHERE account_id = ?");
+
+	if (st == NULL)
+		return false;
+	db_bind_str(st, 1, industry ? industry : "");
+	if (!seal_bind(st, 2, A, "seekers", "internal_memo", id, memo) ||
+	    !seal_bind(st, 3, A, "seekers", "remarks", id, remarks)) {
+		db_done(st);
+		return false;
+	}
+	db_bind_i64(st, 4, id);
+	return db_run(st) == DB_DONE && db_changes(db) == 1;
+}
+
 bool
 rec_seeker_update(db_t *db, arena_t *A, const account_t *actor, const char *ip, int64_t id,
     const member_form_t *f, const char *industry, const char *memo, const char *remarks, int64_t now,
@@ -372,7 +394,6 @@ rec_seeker_update(db_t *db, arena_t *A, const account_t *actor, const char *ip, 
 {
 	rec_seeker_t old;
 	buf_t changed = BUF_INIT;
-	db_stmt_t *st;
 	size_t i;
 	bool ok = false;
 
@@ -397,17 +418,8 @@ rec_seeker_update(db_t *db, arena_t *A, const account_t *actor, const char *ip, 
 		buf_printf(&changed, "%sremarks", changed.len ? "," : "");
 	if (changed.oom || !audit_in(db, actor, ip, "seeker.update", id, changed.len ? changed.data : "", now))
 		goto dbfail;
-	if (!rec_seeker_store(db, A, id, f, old.held, now))
-		goto dbfail;
-	st = db_prepare(db, "UPDATE seekers SET industry = ?, internal_memo = ?, remarks = ? WHERE account_id = ?");
-	if (st == NULL)
-		goto dbfail;
-	db_bind_str(st, 1, industry ? industry : "");
-	if (!seal_bind(st, 2, A, "seekers", "internal_memo", id, memo) ||
-	    !seal_bind(st, 3, A, "seekers", "remarks", id, remarks))
-		goto dbfail;
-	db_bind_i64(st, 4, id);
-	if (db_run(st) != DB_DONE || !db_commit(db))
+	if (!rec_seeker_store(db, A, id, f, old.held, now) || !store_internal(db, A, id, industry, memo, remarks) ||
+	    !db_commit(db))
 		goto dbfail;
 	audit_sync_head(db);
 	ok = true;
@@ -418,6 +430,95 @@ dbfail:
 done:
 	buf_free(&changed);
 	return ok;
+}
+
+rec_create_rc_t
+rec_seeker_create(db_t *db, arena_t *A, const account_t *actor, const char *ip, const member_form_t *f,
+    const char *industry, const char *memo, const char *remarks, const member_site_t *site, int64_t now,
+    int64_t *id, char login[MEMBER_LOGIN_LEN + 1], char *err, size_t errlen)
+{
+	char key[MEMBER_LOGIN_LEN + 1], token[MEMBER_TOKEN_LEN + 1], subject[200];
+	const char *email = member_form_value(f, "email");
+	buf_t body = BUF_INIT;
+	db_stmt_t *st;
+	rec_create_rc_t rc = REC_CREATE_ERROR;
+	size_t i;
+	int step;
+
+	*id = 0;
+	login[0] = '\0';
+	token[0] = '\0';
+	if (!text_ok(memo, REC_NOTES_MAX, true) || !text_ok(remarks, REC_NOTES_MAX, true)) {
+		str_errf(err, errlen, "内部メモと備考は%d文字以内で入力してください。", REC_NOTES_MAX);
+		return REC_CREATE_INVALID;
+	}
+	if (!db_begin_write(db))
+		goto dbfail;
+	/* one job seeker account per address, as the registration by mail has it */
+	st = db_prepare(db, "SELECT 1 FROM accounts WHERE kind = 'seeker' AND lower(email) = lower(?) AND status <> 'deleted'");
+	if (st == NULL)
+		goto dbfail;
+	db_bind_str(st, 1, email);
+	step = db_step(st);
+	db_done(st);
+	if (step != DB_ROW && step != DB_DONE)
+		goto dbfail;
+	if (step == DB_ROW) {
+		db_rollback(db);
+		str_errf(err, errlen, "このメールアドレスの求職者はすでに登録されています。一覧で検索してください。");
+		return REC_CREATE_DUPLICATE;
+	}
+	if (!member_login_new(db, 'J', login))
+		goto dbfail;
+	for (i = 0; login[i] != '\0' && i < MEMBER_LOGIN_LEN; i++)
+		key[i] = (char)(login[i] >= 'A' && login[i] <= 'Z' ? login[i] - 'A' + 'a' : login[i]);
+	key[i] = '\0';
+	/* no password yet (an empty hash never verifies): the seeker chooses one through the mailed link */
+	st = db_prepare(db, "INSERT INTO accounts (kind, login, login_key, email, display_name, password_hash, created_at, "
+	    "updated_at, password_changed_at) VALUES ('seeker', ?, ?, ?, '', '', ?, ?, ?)");
+	if (st == NULL)
+		goto dbfail;
+	db_bind_str(st, 1, login);
+	db_bind_str(st, 2, key);
+	db_bind_str(st, 3, email);
+	db_bind_i64(st, 4, now);
+	db_bind_i64(st, 5, now);
+	db_bind_i64(st, 6, now);
+	if (db_run(st) != DB_DONE)
+		goto dbfail;
+	*id = db_last_id(db);
+	if (!audit_in(db, actor, ip, "seeker.create", *id, "", now) || !rec_seeker_store(db, A, *id, f, false, now) ||
+	    !store_internal(db, A, *id, industry, memo, remarks) ||
+	    !member_reset_token(db, *id, now, REC_WELCOME_TTL_S, token))
+		goto dbfail;
+	snprintf(subject, sizeof(subject), "【%s】利用者登録のお知らせ", site->name);
+	buf_printf(&body, "%sの窓口で、利用者登録をしました。\n\nログインID：%s\n\n"
+	    "次のリンクを開いて、ご自分でパスワードを設定してください。リンクは%d日間有効で、1回だけ使えます。\n\n%s%s\n\n"
+	    "期限が過ぎた場合は、ログイン画面の「パスワードをお忘れの方」から、このメールアドレスで設定できます。\n"
+	    "ログインはこちらから：%s\n"
+	    "\n-- \n%s\nこのメールは送信専用のアドレスからお送りしています。\n",
+	    site->name, login, (int)(REC_WELCOME_TTL_S / 86400), site->link_base, token, site->login_url, site->name);
+	sodium_memzero(token, sizeof(token));
+	{
+		mail_msg_t m = { "notice", email, subject, body.data, NULL, NULL, NULL, 0, NULL };
+		char merr[256];
+		if (body.oom || !mail_enqueue(db, &m, now, NULL, merr, sizeof(merr)))
+			goto dbfail;
+	}
+	if (!db_commit(db))
+		goto dbfail;
+	audit_sync_head(db);
+	rc = REC_CREATE_OK;
+	goto done;
+dbfail:
+	db_rollback(db);
+	*id = 0;
+	str_errf(err, errlen, "%s", MSG_DB);
+done:
+	if (body.data != NULL)
+		sodium_memzero(body.data, body.len);
+	buf_free(&body);
+	return rc;
 }
 
 static bool

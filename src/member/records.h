@@ -87,6 +87,18 @@ bool rec_seeker_update(db_t *db, arena_t *A, const account_t *actor, const char 
          const member_form_t *f, const char *industry, const char *memo, const char *remarks, int64_t now,
          char *err, size_t errlen);
 
+/* A job seeker registered by staff at the counter (G66 求職者詳細情報登録): f is a checked MEMBER_SEEKER_REG
+ * form (address and profile), industry a checked code or "", memo and remarks at most REC_NOTES_MAX
+ * characters. In one transaction: a new login ID ("J" and digits) on an account with no password yet,
+ * the sealed profile with its name index and internal data, the audit entry "seeker.create", and a mail
+ * to the seeker with the login ID and a single-use link (REC_WELCOME_TTL_S) to choose a password — staff
+ * never know it. The caller calls mail_wake() after. *id and login are set on success. */
+#define REC_WELCOME_TTL_S (7 * 86400)
+typedef enum { REC_CREATE_OK, REC_CREATE_INVALID, REC_CREATE_DUPLICATE, REC_CREATE_ERROR } rec_create_rc_t;
+rec_create_rc_t rec_seeker_create(db_t *db, arena_t *A, const account_t *actor, const char *ip, const member_form_t *f,
+         const char *industry, const char *memo, const char *remarks, const member_site_t *site, int64_t now,
+         int64_t *id, char login[MEMBER_LOGIN_LEN + 1], char *err, size_t errlen);
+
 /* A consultant record as typed (strings borrowed). */
 typedef struct rec_consult_in {
 	const char *held_on;      /* YYYY-MM-DD */

@@ -15,6 +15,23 @@
 static const char MSG_DB[] = "処理中にエラーが発生しました。時間をおいて再度お試しください。";
 
 bool
+member_reset_token(db_t *db, int64_t account_id, int64_t now, int64_t ttl_s, char token[MEMBER_TOKEN_LEN + 1])
+{
+	unsigned char h[32];
+	db_stmt_t *st;
+
+	member_token_new(token, h);
+	st = db_prepare(db, "INSERT INTO password_resets (token_hash, account_id, created_at, expires_at) VALUES (?, ?, ?, ?)");
+	if (st == NULL)
+		return false;
+	db_bind_blob(st, 1, h, sizeof(h));
+	db_bind_i64(st, 2, account_id);
+	db_bind_i64(st, 3, now);
+	db_bind_i64(st, 4, now + ttl_s);
+	return db_run(st) == DB_DONE;
+}
+
+bool
 member_reset_request(db_t *db, const char *email, const char *ip, const member_site_t *site, int64_t now,
     int *sent)
 {
@@ -54,21 +71,12 @@ member_reset_request(db_t *db, const char *email, const char *ip, const member_s
 	snprintf(subject, sizeof(subject), "【%s】パスワードの再設定", site->name);
 	for (i = 0; i < n; i++) {
 		char token[MEMBER_TOKEN_LEN + 1], err[256];
-		unsigned char h[32];
 		buf_t body = BUF_INIT;
 		mail_msg_t m = { "reset", addr[i], subject, NULL, NULL, NULL, NULL, 0, NULL };
 		int64_t mid;
 		bool queued;
 
-		member_token_new(token, h);
-		st = db_prepare(db, "INSERT INTO password_resets (token_hash, account_id, created_at, expires_at) VALUES (?, ?, ?, ?)");
-		if (st == NULL)
-			goto done;
-		db_bind_blob(st, 1, h, sizeof(h));
-		db_bind_i64(st, 2, ids[i]);
-		db_bind_i64(st, 3, now);
-		db_bind_i64(st, 4, now + MEMBER_RESET_TTL_S);
-		if (db_run(st) != DB_DONE)
+		if (!member_reset_token(db, ids[i], now, MEMBER_RESET_TTL_S, token))
 			goto done;
 		buf_printf(&body, "%sで、パスワードの再設定のお申し込みを受け付けました。\n\n"
 		    "ログインID：%s（%s）\n\n"

@@ -7,6 +7,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { cli, startServer, launchBrowser, assertAccessible, assertReflows, login, DEMO_PASSWORD } from './harness.mjs';
 
@@ -317,5 +318,71 @@ describe('job-seeker records in the back office (G66, SEC06, SEC09, B08)', () =>
     assert.ok(after.audit_entries.some((e) => e.action === 'seeker.erase' && e.actor === 'cli'));
     r = cli(['audit', 'verify', '--data', srv.data]);
     assert.equal(r.status, 0, r.stdout + r.stderr);
+  });
+
+  it('G66: employment support registers a walk-in seeker; the seeker gets the login ID by mail and chooses the password', async () => {
+    const sql = (q) => spawnSync('sqlite3', [join(srv.data, 'tsunagu.db'), q], { encoding: 'utf8' }).stdout.trim();
+    const EMAIL = 'madoguchi.e2e@example.jp';
+    const page = await as('demo-shushoku');
+    await page.goto(srv.url + '/staff/seekers');
+    await page.getByRole('link', { name: '求職者を新規登録する' }).click();
+    await page.getByRole('heading', { level: 1, name: '求職者の新規登録' }).waitFor();
+    await assertAccessible(page, 'seeker registration by staff');
+    await reflow(page, 'seeker registration by staff');
+    // a required field left empty: a Japanese message at the field, the rest kept, nothing written
+    await page.getByLabel('メールアドレス').fill(EMAIL);
+    await page.getByLabel('ふりがな').fill('まどぐち とうろくこ');
+    await page.getByLabel('生年月日').fill('2001-02-03');
+    await page.getByLabel('あてはまる区分').selectOption({ index: 1 });
+    await page.getByLabel('内部メモ').fill('窓口で受付（E2E）');
+    await page.getByRole('button', { name: '登録してメールを送る' }).click();
+    await page.getByRole('alert').first().waitFor();
+    assert.equal(await page.getByLabel('氏名').getAttribute('aria-invalid'), 'true');
+    assert.equal(await page.getByLabel('メールアドレス').inputValue(), EMAIL);
+    assert.equal(await page.getByLabel('内部メモ').inputValue(), '窓口で受付（E2E）');
+    assert.equal(sql(`SELECT count(*) FROM accounts WHERE email = '${EMAIL}'`), '0');
+    await assertAccessible(page, 'seeker registration with an error');
+    await page.getByLabel('氏名').fill('窓口 登録子');
+    await page.getByRole('button', { name: '登録してメールを送る' }).click();
+    await page.waitForURL(/\/staff\/seekers\/\d+\?done=created$/);
+    await page.getByText('求職者を登録しました。').waitFor();
+    assert.ok((await page.locator('main').innerText()).includes('窓口 登録子'));
+    assert.equal(sql("SELECT count(*) FROM audit_log WHERE action = 'seeker.create'"), '1');
+    // the mail: the login ID and a single-use link; no password anywhere, the name sealed in the database
+    const body = sql(`SELECT body FROM outbox WHERE to_addr = '${EMAIL}'`);
+    const loginId = body.match(/ログインID：(J\d{8})/);
+    const link = body.match(/https?:\/\/\S+\/password\/reset\?token=[A-Za-z0-9_-]{43}/);
+    assert.ok(loginId && link, body);
+    assert.ok(!rawDb().includes(Buffer.from('窓口 登録子')), 'the name is sealed');
+    // the same address again: refused at the e-mail field
+    await page.goto(srv.url + '/staff/seekers/new');
+    await page.getByLabel('メールアドレス').fill(EMAIL);
+    await page.getByLabel('氏名').fill('窓口 二重');
+    await page.getByLabel('ふりがな').fill('まどぐち にじゅう');
+    await page.getByLabel('生年月日').fill('2001-02-03');
+    await page.getByLabel('あてはまる区分').selectOption({ index: 1 });
+    await page.getByRole('button', { name: '登録してメールを送る' }).click();
+    await page.getByText('このメールアドレスの求職者はすでに登録されています。').waitFor();
+    assert.equal(sql(`SELECT count(*) FROM accounts WHERE email = '${EMAIL}'`), '1');
+    await page.context().close();
+    // the seeker sets a password through the link, signs in with the mailed ID and is addressed by name
+    const seeker = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+    await seeker.goto(srv.url + '/password/reset?' + link[0].split('?')[1]);
+    await seeker.getByLabel('新しいパスワード', { exact: true }).fill('Madoguchi-Kaede-4821');
+    await seeker.getByLabel('新しいパスワード（確認）').fill('Madoguchi-Kaede-4821');
+    await seeker.getByRole('button', { name: 'パスワードを再設定する' }).click();
+    await seeker.getByRole('heading', { name: 'パスワードを再設定しました' }).waitFor();
+    await login(seeker, srv.url, loginId[1], 'Madoguchi-Kaede-4821');
+    await seeker.waitForURL(srv.url + '/mypage');
+    assert.equal((await seeker.locator('div').filter({ hasText: /^お名前・名称/ }).locator('dd').textContent()).trim(), '窓口 登録子');
+    await seeker.context().close();
+    // company support views seekers but registers none (G66): no link, 403 on the form and on a direct POST
+    const kigyo = await as('demo-kigyo');
+    await kigyo.goto(srv.url + '/staff/seekers');
+    assert.equal(await kigyo.getByRole('link', { name: '求職者を新規登録する' }).count(), 0);
+    assert.equal((await kigyo.goto(srv.url + '/staff/seekers/new')).status(), 403);
+    const res = await kigyo.context().request.post(srv.url + '/staff/seekers/new', { form: { email: 'x.e2e@example.jp' } });
+    assert.equal(res.status(), 403);
+    await kigyo.context().close();
   });
 });

@@ -236,6 +236,91 @@ test_records(void **state)
 	}
 }
 
+/* G66: staff register a walk-in seeker: one transaction with the account (no password yet: it never
+ * verifies), the sealed profile found by name, the internal data, the audit entry and the mail with a
+ * single-use link; a second account for the same address is refused with nothing written. */
+static void
+test_create_by_staff(void **state)
+{
+	fx_t *f = *state;
+	member_site_t site = { "テストサイト", "https://example.jp/password/reset?token=", "https://example.jp/login",
+		"https://example.jp/password/forgot" };
+	member_form_t m;
+	char err[256] = "", login[MEMBER_LOGIN_LEN + 1];
+	int64_t id = 0, before;
+	account_t a;
+	rec_seeker_t s;
+
+	{
+		db_stmt_t *st = db_prepare(f->db, "INSERT OR IGNORE INTO vocabularies (code, name) VALUES ('target', '対象区分')");
+		assert_non_null(st);
+		assert_int_equal(db_run(st), DB_DONE);
+		st = db_prepare(f->db, "INSERT OR IGNORE INTO terms (vocab, code, name) VALUES ('target', 'shinsotsu', '新卒')");
+		assert_non_null(st);
+		assert_int_equal(db_run(st), DB_DONE);
+	}
+	member_form_init(&m, MEMBER_SEEKER_REG);
+	m.values[member_form_index(&m, "email")] = "walkin@example.jp";
+	m.values[member_form_index(&m, "name")] = "窓口 花子";
+	m.values[member_form_index(&m, "kana")] = "まどぐち はなこ";
+	m.values[member_form_index(&m, "birth_date")] = "2002-03-04";
+	m.values[member_form_index(&m, "target")] = "shinsotsu";
+	m.values[member_form_index(&m, "mail_ok")] = "1";
+	if (!member_form_check(f->db, &m, T0))
+		for (int i = 0; i < m.n; i++)
+			if (m.errors[i][0] != '\0')
+				fail_msg("%s: %s", m.defs[i].name, m.errors[i]);
+	assert_int_equal(rec_seeker_create(f->db, &f->A, &f->staff, "127.0.0.1", &m, "it", "窓口で受付", "", &site, T0, &id,
+	    login, err, sizeof(err)), REC_CREATE_OK);
+	assert_true(id > 0);
+	assert_true(login[0] == 'J' && strlen(login) == MEMBER_LOGIN_LEN);
+	assert_true(account_get(f->db, id, &a));
+	assert_string_equal(a.kind, "seeker");
+	assert_string_equal(a.login, login);
+	assert_string_equal(a.display_name, "");
+	assert_int_equal(rec_seeker_get(f->db, &f->A, id, &s), 1);
+	assert_string_equal(s.v[0], "窓口 花子");
+	assert_string_equal(s.industry, "it");
+	assert_string_equal(s.internal_memo, "窓口で受付");
+	assert_true(s.mail_ok);
+	{
+		rec_filter_t q = { "窓口", "", "", "", "", 0, 0, 1 };
+		rec_row_t *rows;
+		size_t n;
+		assert_true(rec_seeker_search(f->db, &f->A, &q, &rows, &n));
+		assert_int_equal(n, 1);
+		assert_int_equal(rows[0].id, id);
+	}
+	assert_false(in_files("窓口 花子"));
+	/* no password: nothing verifies until the seeker chooses one through the link */
+	assert_int_equal(count(f->db, "SELECT COUNT(*) FROM accounts WHERE kind = 'seeker' AND password_hash = '' "
+	    "AND email = 'walkin@example.jp'"), 1);
+	assert_int_equal(count(f->db, "SELECT COUNT(*) FROM password_resets WHERE used_at IS NULL "
+	    "AND expires_at = 1790000000 + 7 * 86400"), 1);
+	assert_int_equal(count(f->db, "SELECT COUNT(*) FROM outbox WHERE to_addr = 'walkin@example.jp' "
+	    "AND body LIKE '%https://example.jp/password/reset?token=%' AND instr(body, '窓口 花子') = 0"), 1);
+	assert_int_equal(count(f->db, "SELECT COUNT(*) FROM audit_log WHERE action = 'seeker.create'"), 1);
+	/* the same address again: refused, nothing written */
+	before = count(f->db, "SELECT COUNT(*) FROM accounts");
+	m.values[member_form_index(&m, "email")] = "WalkIn@example.jp";
+	assert_int_equal(rec_seeker_create(f->db, &f->A, &f->staff, "127.0.0.1", &m, "", "", "", &site, T0, &id, login, err,
+	    sizeof(err)), REC_CREATE_DUPLICATE);
+	assert_non_null(strstr(err, "すでに登録されています"));
+	assert_int_equal(count(f->db, "SELECT COUNT(*) FROM accounts"), before);
+	assert_int_equal(count(f->db, "SELECT COUNT(*) FROM audit_log WHERE action = 'seeker.create'"), 1);
+	/* a memo over the limit: refused before anything is written */
+	{
+		char *big = calloc(REC_NOTES_MAX + 2, 1);
+		assert_non_null(big);
+		memset(big, 'a', REC_NOTES_MAX + 1);
+		m.values[member_form_index(&m, "email")] = "other@example.jp";
+		assert_int_equal(rec_seeker_create(f->db, &f->A, &f->staff, "127.0.0.1", &m, "", big, "", &site, T0, &id, login,
+		    err, sizeof(err)), REC_CREATE_INVALID);
+		free(big);
+		assert_int_equal(count(f->db, "SELECT COUNT(*) FROM accounts"), before);
+	}
+}
+
 static int64_t
 job(db_t *db, const char *type)
 {
@@ -367,6 +452,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_sealed_search, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_records, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_create_by_staff, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_referrals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_export_erase, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_seal_migrate, setup, teardown),
