@@ -295,6 +295,12 @@ test_create_by_staff(void **state)
 	/* no password: nothing verifies until the seeker chooses one through the link */
 	assert_int_equal(count(f->db, "SELECT COUNT(*) FROM accounts WHERE kind = 'seeker' AND password_hash = '' "
 	    "AND email = 'walkin@example.jp'"), 1);
+	{
+		login_policy_t pol = { 5, 900 };
+		account_t out;
+		assert_int_equal(account_login(f->db, login, "", "127.0.0.1", T0, &pol, &out), LOGIN_FAILED);
+		assert_int_equal(account_login(f->db, login, PW, "127.0.0.1", T0, &pol, &out), LOGIN_FAILED);
+	}
 	assert_int_equal(count(f->db, "SELECT COUNT(*) FROM password_resets WHERE used_at IS NULL "
 	    "AND expires_at = 1790000000 + 7 * 86400"), 1);
 	assert_int_equal(count(f->db, "SELECT COUNT(*) FROM outbox WHERE to_addr = 'walkin@example.jp' "
