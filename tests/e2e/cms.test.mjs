@@ -8,6 +8,8 @@ import assert from 'node:assert/strict';
 import {
   startServer, launchBrowser, assertAccessible, assertReflows, login, DEMO_PASSWORD,
 } from './harness.mjs';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 
 const TITLE = 'CMSテストのお知らせ';
 const FIRST_BODY = '最初の本文です。';
@@ -20,6 +22,7 @@ function jstLocal(ms) {
 
 describe('staff content editor (issue 6 item 5)', () => {
   let srv, browser;
+  const sqlCount = (q) => Number(spawnSync('sqlite3', [join(srv.data, 'tsunagu.db'), q], { encoding: 'utf8' }).stdout.trim());
 
   before(async () => {
     srv = await startServer();
@@ -231,6 +234,52 @@ describe('staff content editor (issue 6 item 5)', () => {
     const res = await page.request.post(`${srv.url}/staff/content/news/${kept}/delete`, { form: { csrf_token: token }, maxRedirects: 0 });
     assert.equal(res.status(), 409);
     assert.equal((await page.request.get(`${srv.url}/news/${kept}`)).status(), 200);
+    await page.context().close();
+  });
+
+  it('G05: text typed when the session ran out is not lost: after signing in again the editor offers to restore it', async () => {
+    const page = await as('demo-pref');
+    await page.goto(srv.url + '/staff/content/news/new');
+    assert.equal(await page.getByRole('button', { name: '入力内容を復元する' }).count(), 0, 'nothing to restore at first');
+    const title = '期限切れでも残る記事';
+    const body = '長い本文を書いている途中で、ログインの有効期限が切れました。';
+    await page.getByLabel(/^タイトル/).fill(title);
+    await page.getByLabel(/^日付/).fill('2026-11-21');
+    await page.getByLabel(/^本文/).fill(body);
+    await page.waitForTimeout(400); // the draft is kept 300 ms after typing stops
+    // the session ends (idle timeout): the save is refused and nothing is written
+    await page.context().clearCookies();
+    await page.getByRole('button', { name: '下書き保存' }).click();
+    await page.getByText('送信されたフォームの有効期限が切れているか').waitFor();
+    assert.equal(sqlCount(`SELECT count(*) FROM entities WHERE title = '${title}'`), 0);
+    // signed in again in the same tab, the same editor offers the text back; nothing is filled in by itself
+    await login(page, srv.url, 'demo-pref', DEMO_PASSWORD);
+    await page.waitForURL((u) => u.pathname !== '/login');
+    await page.goto(srv.url + '/staff/content/news/new');
+    const note = page.getByRole('status').filter({ hasText: '保存されていない入力内容' });
+    await note.waitFor();
+    assert.equal(await page.getByLabel(/^タイトル/).inputValue(), '');
+    await assertAccessible(page, 'editor with the restore notice');
+    await note.getByRole('button', { name: '入力内容を復元する' }).click();
+    assert.equal(await page.getByLabel(/^タイトル/).inputValue(), title);
+    assert.equal(await page.getByLabel(/^本文/).inputValue(), body);
+    await page.getByText('入力内容を復元しました。').waitFor();
+    await page.getByRole('button', { name: '下書き保存' }).click();
+    await page.waitForURL(/\/staff\/content\/news\/\d+\?done=created$/);
+    assert.equal(sqlCount(`SELECT count(*) FROM entities WHERE title = '${title}'`), 1);
+    // saved: a new form is empty again and offers nothing
+    await page.goto(srv.url + '/staff/content/news/new');
+    await page.getByLabel(/^タイトル/).waitFor();
+    assert.equal(await page.getByRole('button', { name: '入力内容を復元する' }).count(), 0);
+    // 破棄する forgets a kept draft
+    await page.getByLabel(/^タイトル/).fill('捨てる下書き');
+    await page.waitForTimeout(400);
+    await page.reload();
+    await page.getByRole('button', { name: '破棄する' }).click();
+    await page.getByText('残っていた入力内容を破棄しました。').waitFor();
+    await page.reload();
+    await page.getByLabel(/^タイトル/).waitFor();
+    assert.equal(await page.getByRole('button', { name: '入力内容を復元する' }).count(), 0);
     await page.context().close();
   });
 
