@@ -102,8 +102,8 @@ audit_import(db_t *db, const import_report_t *rep, void *arg)
 	req_t *r = a->r;
 	audit_entry_t e = { r->auth->account.id, r->auth->account.login, r->ip, "content.import",
 	    arena_printf(&r->arena, "type:%s", a->type),
-	    arena_printf(&r->arena, "file=%s rows=%" PRId64 " written=%" PRId64 " bad=%" PRId64, a->file, rep->rows,
-	        rep->written, rep->bad) };
+	    arena_printf(&r->arena, "file=%s rows=%" PRId64 " written=%" PRId64 " bad=%" PRId64 " updated=%" PRId64, a->file,
+	        rep->rows, rep->written, rep->bad, rep->updated) };
 
 	return audit_append(db, &e, jtime_now());
 }
@@ -158,6 +158,7 @@ page_staff_import_post(req_t *r)
 	o.department_code = me->department_code[0] ? me->department_code : NULL;
 	o.department_name = me->department_name[0] ? me->department_name : NULL;
 	o.own_department_only = strcmp(me->department_kind, "pref") != 0;
+	o.actor_id = me->id;
 	aa = (struct audit_arg){ r, type, fname };
 	o.before_commit = audit_import;
 	o.arg = &aa;
@@ -171,6 +172,7 @@ page_staff_import_post(req_t *r)
 	tv_set_str(A, res, "file", fname);
 	tv_set_int(A, res, "rows", rep.rows);
 	tv_set_int(A, res, "written", rep.written);
+	tv_set_int(A, res, "updated", rep.updated);
 	tv_set_int(A, res, "bad", rep.bad);
 	if (rep.errors.len > 0 && !rep.errors.oom) {
 		tv_t *lines = tv_list(A);

@@ -93,8 +93,8 @@ audit(db_t *db, const cms_actor_t *who, const char *action, int64_t id, const ch
 }
 
 /* A revision equal to the entity as it is now (inside the caller's transaction). */
-static bool
-revision_add(db_t *db, int64_t entity_id, int64_t actor, const char *note, int64_t now)
+bool
+cms_revision_add(db_t *db, int64_t entity_id, int64_t actor, const char *note, int64_t now)
 {
 	db_stmt_t *st = db_prepare(db, "INSERT INTO entity_revisions (entity_id, saved_at, saved_by, title, fields, status, note) "
 	    "SELECT id, ?, ?, title, fields, status, ? FROM entities WHERE id = ?");
@@ -255,7 +255,7 @@ save_in_tx(db_t *db, const cms_save_t *s, const cms_actor_t *who, int64_t now, i
 	}
 	if (is_new) {
 		e.department_id = s->department_id;
-		ok = entity_insert(db, &e, now, id) && revision_add(db, *id, actor->id, "", now);
+		ok = entity_insert(db, &e, now, id) && cms_revision_add(db, *id, actor->id, "", now);
 		buf_printf(&detail, "type:%s status:%s", t->name, e.status);
 		ok = ok && audit(db, who, "content.create", *id, detail.data, now);
 	} else {
@@ -269,7 +269,7 @@ save_in_tx(db_t *db, const cms_save_t *s, const cms_actor_t *who, int64_t now, i
 		ok = company_apply(db, *id, &e, now);
 		if (ok && strcmp(cur.status, status) != 0)
 			ok = entity_set_status(db, *id, status, now);
-		ok = ok && revision_add(db, *id, actor->id, "", now);
+		ok = ok && cms_revision_add(db, *id, actor->id, "", now);
 		buf_printf(&detail, "fields:%s", changed.len > 0 && changed.data ? changed.data : "-");
 		ok = ok && audit(db, who, "content.update", *id, detail.data, now);
 	}
@@ -347,7 +347,7 @@ cms_restore(db_t *db, const schema_type_t *t, int64_t entity_id, int64_t revisio
 	if (res != CMS_OK)
 		goto fail;
 	snprintf(note, sizeof(note), "restore:%" PRId64, revision_id);
-	ok = company_apply(db, entity_id, &e, now) && revision_add(db, entity_id, who->account->id, note, now) &&
+	ok = company_apply(db, entity_id, &e, now) && cms_revision_add(db, entity_id, who->account->id, note, now) &&
 	    audit(db, who, "content.restore", entity_id, note, now);
 	entity_ready_free(&e);
 	if (!ok || !db_commit(db)) {
@@ -481,7 +481,7 @@ publish_one(db_t *db, int64_t now)
 		db_bind_i64(st, 3, id);
 		ok = db_run(st) == DB_DONE;
 	}
-	ok = ok && schedule_clear(db, id) && revision_add(db, id, 0, "scheduled", now) &&
+	ok = ok && schedule_clear(db, id) && cms_revision_add(db, id, 0, "scheduled", now) &&
 	    audit(db, NULL, "content.publish", id, detail, now);
 	if (!ok || !db_commit(db)) {
 		db_rollback(db);

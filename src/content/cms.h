@@ -79,6 +79,10 @@ int          cms_publish_due(db_t *db, int64_t now);
 /* The earliest booking, 0 when none, -1 on error. */
 int64_t      cms_schedule_next(db_t *db);
 
+/* Stores the entity as it is now as a revision (saved_by actor, NULL when 0; note), inside the caller's
+ * transaction: every save, restore and import update adds one. */
+bool         cms_revision_add(db_t *db, int64_t entity_id, int64_t actor, const char *note, int64_t now);
+
 typedef struct cms_revision {
 	int64_t id, entity_id, saved_at, saved_by;
 	char    status[16];

@@ -1,5 +1,7 @@
 /* import.c - CSV / JSON Lines into entities, all or nothing unless told to skip bad rows. */
 #include "content/import.h"
+#include "content/cms.h"
+#include "content/company.h"
 #include "content/entity.h"
 #include "core/csv.h"
 #include "core/str.h"
@@ -9,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { COL_FIELD, COL_STATUS, COL_START, COL_END, COL_DEPT, COL_IGNORED };
+enum { COL_FIELD, COL_STATUS, COL_START, COL_END, COL_DEPT, COL_ID, COL_IGNORED };
 
 typedef struct column {
 	int kind;
@@ -21,8 +23,9 @@ static const struct { const char *name; const char *label; int kind; } sys_cols[
 	{ "listing_start", "掲載開始日", COL_START },
 	{ "listing_end", "掲載終了日", COL_END },
 	{ "department", "担当部署", COL_DEPT },
-	/* columns of an export (csvio_export.c) that an import does not take: it always registers new records */
-	{ "id", "番号", COL_IGNORED },
+	/* a row with 番号 updates that record (an export edited and read back); without, a new one */
+	{ "id", "番号", COL_ID },
+	/* columns of an export (csvio_export.c) that an import does not take */
 	{ "created_at", "登録日", COL_IGNORED },
 	{ "updated_at", "更新日", COL_IGNORED },
 };
@@ -66,37 +69,157 @@ resolve_column(const schema_type_t *t, const char *name, column_t *c)
 	return true;
 }
 
+/* What one row names: its values go into the draft; which columns it had decides, for an update, what is
+ * kept as stored (a column the file does not have is left alone). */
+typedef struct row {
+	entity_draft_t d;
+	const char    *id;                      /* 番号: the record to update */
+	bool           field[SCHEMA_MAX_FIELDS];
+	bool           status, start, end, dept;
+} row_t;
+
 static void
-put(entity_draft_t *d, const column_t *c, const char *v)
+put(row_t *w, const column_t *c, const char *v)
 {
 	switch (c->kind) {
-	case COL_FIELD: d->values[c->field] = v; break;
-	case COL_STATUS: d->status = v; break;
-	case COL_START: d->listing_start = v; break;
-	case COL_END: d->listing_end = v; break;
-	case COL_DEPT: d->department = v; break;
+	case COL_FIELD: w->d.values[c->field] = v; w->field[c->field] = true; break;
+	case COL_STATUS: w->d.status = v; w->status = true; break;
+	case COL_START: w->d.listing_start = v; w->start = true; break;
+	case COL_END: w->d.listing_end = v; w->end = true; break;
+	case COL_DEPT: w->d.department = v; w->dept = true; break;
+	case COL_ID: w->id = v; break;
 	default: break;
 	}
 }
 
-/* Validates and (when valid) inserts one draft; counts and reports. */
+/* The record a row's 番号 names, as stored. */
+typedef struct target {
+	int64_t id;
+	char    status[16];
+	char    dept_code[64];
+	int64_t listing_start, listing_end;
+	company_values_t values;
+	bool    have_values;
+} target_t;
+
+/* Looks up the row's 番号: 1 found (into *tg), 0 refused (reported), -1 database error. */
+static int
+find_target(db_t *db, const import_opts_t *o, row_t *w, int64_t line, import_report_t *rep, target_t *tg)
+{
+	const schema_type_t *t = w->d.type;
+	db_stmt_t *st;
+	char msg[300];
+	int rc;
+
+	if (!str_to_i64(w->id, 1, INT64_MAX, &tg->id)) {
+		report(rep, line, "「番号」は更新する記録の番号（数字）です。新しく登録する行は「番号」を空にしてください。");
+		return 0;
+	}
+	st = db_prepare(db, "SELECT e.status, COALESCE(d.code, ''), COALESCE(e.listing_start, 0), COALESCE(e.listing_end, 0) "
+	    "FROM entities e LEFT JOIN departments d ON d.id = e.department_id WHERE e.id = ? AND e.type = ?");
+	if (st == NULL)
+		return -1;
+	db_bind_i64(st, 1, tg->id);
+	db_bind_str(st, 2, t->name);
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		str_copy(tg->status, sizeof(tg->status), db_col_text(st, 0));
+		str_copy(tg->dept_code, sizeof(tg->dept_code), db_col_text(st, 1));
+		tg->listing_start = db_col_i64(st, 2);
+		tg->listing_end = db_col_i64(st, 3);
+	}
+	db_done(st);
+	if (rc != DB_ROW && rc != DB_DONE)
+		return -1;
+	if (rc == DB_DONE) {
+		snprintf(msg, sizeof(msg), "番号%lldの「%s」はありません。新しく登録する行は「番号」を空にしてください。",
+		    (long long)tg->id, t->label);
+		report(rep, line, msg);
+		return 0;
+	}
+	if (strcmp(tg->status, "pending") == 0) {
+		snprintf(msg, sizeof(msg), "番号%lldは承認待ちの変更があるため、取り込みでは更新できません。", (long long)tg->id);
+		report(rep, line, msg);
+		return 0;
+	}
+	if (o->own_department_only && (o->department_code == NULL || strcmp(tg->dept_code, o->department_code) != 0)) {
+		snprintf(msg, sizeof(msg), "番号%lldはほかの部署の記録のため、更新できません。", (long long)tg->id);
+		report(rep, line, msg);
+		return 0;
+	}
+	if (!company_entity_values(db, t, tg->id, &tg->values))
+		return -1;
+	tg->have_values = true;
+	/* what the file does not name stays as stored */
+	for (int f = 0; f < t->nfields; f++)
+		if (!w->field[f])
+			w->d.values[f] = tg->values.v[f];
+	if (!w->status)
+		w->d.status = tg->status;
+	if (!w->dept && tg->dept_code[0] != '\0')
+		w->d.department = tg->dept_code;
+	w->d.entity_id = tg->id;  /* a retired term it already has may stay (issue 6 item 3) */
+	return 1;
+}
+
+/* Writes the validated row over the stored record: fields and terms, status, listing period (a column the
+ * file lacks keeps the stored one), department, and a revision for the editor's history. */
 static bool
-take(db_t *db, const entity_terms_t *tc, const import_opts_t *o, entity_draft_t *d, int64_t line, int64_t now,
+apply_update(db_t *db, const import_opts_t *o, const row_t *w, const target_t *tg, entity_ready_t *e, int64_t now)
+{
+	db_stmt_t *st;
+
+	if (!w->start)
+		e->listing_start = tg->listing_start;
+	if (!w->end)
+		e->listing_end = tg->listing_end;
+	if (!company_apply(db, tg->id, e, now))
+		return false;
+	if (strcmp(tg->status, e->status) != 0 && !entity_set_status(db, tg->id, e->status, now))
+		return false;
+	if (!entity_set_listing(db, tg->id, e->listing_start, e->listing_end, now))
+		return false;
+	st = db_prepare(db, "UPDATE entities SET department_id = ? WHERE id = ?");
+	if (st == NULL)
+		return false;
+	if (e->department_id) db_bind_i64(st, 1, e->department_id); else db_bind_null(st, 1);
+	db_bind_i64(st, 2, tg->id);
+	return db_run(st) == DB_DONE && cms_revision_add(db, tg->id, o->actor_id, "import", now);
+}
+
+/* Validates and (when valid) inserts one row, or updates the record its 番号 names; counts and reports. */
+static bool
+take(db_t *db, const entity_terms_t *tc, const import_opts_t *o, row_t *w, int64_t line, int64_t now,
     import_report_t *rep)
 {
+	entity_draft_t *d = &w->d;
 	entity_ready_t e;
 	buf_t errors = BUF_INIT;
+	target_t tg;
 	int64_t id;
 	bool ok;
 
 	rep->rows++;
+	memset(&tg, 0, sizeof(tg));
+	if (w->id != NULL && w->id[0] != '\0') {
+		int rc = find_target(db, o, w, line, rep, &tg);
+		if (rc <= 0) {
+			if (tg.have_values)
+				company_values_free(&tg.values);
+			if (rc == 0)
+				rep->bad++;
+			else
+				report(rep, line, "データベースを読めませんでした。");
+			return rc == 0;
+		}
+	}
 	if (o->department_code != NULL) {
 		bool blank = d->department == NULL || d->department[0] == '\0';
 		if (!blank && strcmp(d->department, o->department_code) != 0 &&
 		    (o->department_name == NULL || strcmp(d->department, o->department_name) != 0) && o->own_department_only) {
 			rep->bad++;
 			report(rep, line, "「担当部署」には自分の部署しか指定できません。");
-			return true;
+			goto done;
 		}
 		if (blank || o->own_department_only)
 			d->department = o->department_code;
@@ -105,16 +228,23 @@ take(db_t *db, const entity_terms_t *tc, const import_opts_t *o, entity_draft_t 
 		rep->bad++;
 		report(rep, line, errors.data ? errors.data : "不正な行です。");
 		buf_free(&errors);
-		return true;
+		goto done;
 	}
 	buf_free(&errors);
-	ok = entity_insert(db, &e, now, &id);
+	ok = tg.id != 0 ? apply_update(db, o, w, &tg, &e, now) : entity_insert(db, &e, now, &id);
 	entity_ready_free(&e);
 	if (!ok) {
+		if (tg.have_values)
+			company_values_free(&tg.values);
 		report(rep, line, "データベースに書き込めませんでした。");
 		return false;
 	}
 	rep->written++;
+	if (tg.id != 0)
+		rep->updated++;
+done:
+	if (tg.have_values)
+		company_values_free(&tg.values);
 	return true;
 }
 
@@ -146,7 +276,7 @@ import_csv(db_t *db, const entity_terms_t *tc, const import_opts_t *o, const sch
 		}
 	}
 	while (ok && (rc = csv_read(&r)) != 0) {
-		entity_draft_t d;
+		row_t w;
 		if (rc < 0) {
 			rep->rows++;
 			rep->bad++;
@@ -161,11 +291,11 @@ import_csv(db_t *db, const entity_terms_t *tc, const import_opts_t *o, const sch
 			report(rep, r.line, msg);
 			continue;
 		}
-		memset(&d, 0, sizeof(d));
-		d.type = t;
+		memset(&w, 0, sizeof(w));
+		w.d.type = t;
 		for (i = 0; i < ncols; i++)
-			put(&d, &cols[i], r.fields[i]);
-		ok = take(db, tc, o, &d, r.line, now, rep);
+			put(&w, &cols[i], r.fields[i]);
+		ok = take(db, tc, o, &w, r.line, now, rep);
 	}
 	csv_reader_free(&r);
 	return ok;
@@ -215,7 +345,7 @@ import_jsonl(db_t *db, const entity_terms_t *tc, const import_opts_t *o, const s
 		const char *start = data + pos, *key;
 		json_t *obj, *v;
 		json_error_t je;
-		entity_draft_t d;
+		row_t w;
 		char *texts[SCHEMA_MAX_FIELDS + 8];
 		int ntexts = 0;
 		bool bad = false;
@@ -238,8 +368,8 @@ import_jsonl(db_t *db, const entity_terms_t *tc, const import_opts_t *o, const s
 			json_decref(obj);
 			continue;
 		}
-		memset(&d, 0, sizeof(d));
-		d.type = t;
+		memset(&w, 0, sizeof(w));
+		w.d.type = t;
 		json_object_foreach(obj, key, v) {
 			column_t c;
 			char *s;
@@ -262,13 +392,13 @@ import_jsonl(db_t *db, const entity_terms_t *tc, const import_opts_t *o, const s
 				continue;
 			}
 			texts[ntexts++] = s;
-			put(&d, &c, s);
+			put(&w, &c, s);
 		}
 		if (bad) {
 			rep->rows++;
 			rep->bad++;
 		} else {
-			ok = take(db, tc, o, &d, line, now, rep);
+			ok = take(db, tc, o, &w, line, now, rep);
 		}
 		while (ntexts > 0)
 			free(texts[--ntexts]);

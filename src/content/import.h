@@ -3,6 +3,9 @@
  * sites' data is migrated in. Columns are the schema's field names or their Japanese labels, plus
  * status/状態, listing_start/掲載開始日, listing_end/掲載終了日 and department/担当部署. Terms are given by code
  * or name, several separated by '|'. A file with any bad row writes nothing unless skip_bad is set.
+ * A row with id/番号 (as an export has it) updates that record of the type instead of adding one: the
+ * columns the file has replace the stored values, the others stay; a 番号 that is not a record of the
+ * type, a record waiting for approval, or (own_department_only) another department's record is an error.
  */
 #ifndef TSUNAGU_IMPORT_H
 #define TSUNAGU_IMPORT_H
@@ -21,7 +24,8 @@ typedef enum { IMPORT_CSV, IMPORT_JSONL } import_format_t;
 
 typedef struct import_report {
 	int64_t rows;      /* data rows read */
-	int64_t written;   /* entities written */
+	int64_t written;   /* entities written (new and updated) */
+	int64_t updated;   /* of which updates of the record a row's 番号 named */
 	int64_t bad;       /* rows with errors */
 	buf_t   errors;    /* "N行目: message" lines */
 } import_report_t;
@@ -43,6 +47,7 @@ typedef struct import_opts {
 	const char *department_code;
 	const char *department_name;
 	bool        own_department_only;
+	int64_t     actor_id;   /* who imports (the revision an update adds); 0: the command line */
 } import_opts_t;
 
 bool import_entities_ex(db_t *db, const schema_t *s, const char *type, import_format_t fmt, const char *data,

@@ -156,6 +156,8 @@ describe('CSV import on screen (G67)', () => {
     const check = await submit(pref, Buffer.from(body, 'utf8'));
     await check.getByText(/確認の結果/).waitFor();
     assert.match(await check.textContent(), new RegExp(`誤りはありません。${total}件を登録できます。`));
+    // the export's 番号 column: read back, every row is an update of its own record, not a duplicate
+    assert.match(await check.textContent(), new RegExp(`うち${total}件は「番号」が一致する記録の更新です`));
     await pref.context().close();
     // a status filter
     res = await req.get(srv.url + '/staff/export/job.csv?status=draft');

@@ -509,6 +509,109 @@ test_import_dry_run_and_department(void **state)
 	db_done(st);
 }
 
+static int64_t
+q_i64(db_t *db, const char *sql, int64_t arg)
+{
+	db_stmt_t *st = db_prepare(db, sql);
+	int64_t v = -1;
+
+	assert_non_null(st);
+	db_bind_i64(st, 1, arg);
+	if (db_step(st) == DB_ROW)
+		v = db_col_i64(st, 0);
+	db_done(st);
+	return v;
+}
+
+static char *
+q_text(db_t *db, const char *sql, int64_t arg)
+{
+	db_stmt_t *st = db_prepare(db, sql);
+	char *v = NULL;
+
+	assert_non_null(st);
+	db_bind_i64(st, 1, arg);
+	if (db_step(st) == DB_ROW)
+		v = strdup(db_col_text(st, 0));
+	db_done(st);
+	assert_non_null(v);
+	return v;
+}
+
+/* G67: a row with 番号 updates that record: only the columns the file has, the rest (fields, status,
+ * department) as stored, a revision for the history; unknown numbers, bad numbers and, outside the
+ * prefecture, another department's record are refused; a dry run changes nothing. */
+static void
+test_import_update_by_id(void **state)
+{
+	db_t *db = *state;
+	char csv[4096];
+	import_report_t rep;
+	import_opts_t o = { .department_code = "shushoku", .own_department_only = true, .actor_id = 0 };
+	int64_t id;
+	char *v;
+
+	snprintf(csv, sizeof(csv), "title,company_name,description,occupation,employment,municipality" LAW_COLS "\n"
+	    "元のタイトル,更新テスト社,元の仕事内容,07,seishain,10201" LAW "\n");
+	assert_true(import_entities_ex(db, schema, "job", IMPORT_CSV, csv, strlen(csv), &o, NOW, &rep));
+	assert_int_equal(rep.written, 1);
+	assert_int_equal(rep.updated, 0);
+	buf_free(&rep.errors);
+	id = q_i64(db, "SELECT id FROM entities WHERE title = '元のタイトル' AND ? = 0", 0);
+	assert_true(id > 0);
+	/* a dry run reports the update and writes nothing */
+	snprintf(csv, sizeof(csv), "番号,求人タイトル\n%lld,新しいタイトル\n", (long long)id);
+	o.dry_run = true;
+	assert_true(import_entities_ex(db, schema, "job", IMPORT_CSV, csv, strlen(csv), &o, NOW + 10, &rep));
+	assert_int_equal(rep.written, 1);
+	assert_int_equal(rep.updated, 1);
+	buf_free(&rep.errors);
+	v = q_text(db, "SELECT title FROM entities WHERE id = ?", id);
+	assert_string_equal(v, "元のタイトル");
+	free(v);
+	/* for real: the title changes, the description, status and department stay, no new record */
+	o.dry_run = false;
+	assert_true(import_entities_ex(db, schema, "job", IMPORT_CSV, csv, strlen(csv), &o, NOW + 10, &rep));
+	assert_int_equal(rep.updated, 1);
+	buf_free(&rep.errors);
+	assert_int_equal(q_i64(db, "SELECT COUNT(*) FROM entities WHERE type = 'job' AND ? = 0", 0), 1);
+	v = q_text(db, "SELECT title || '/' || json_extract(fields, '$.description') || '/' || status FROM entities WHERE id = ?", id);
+	assert_string_equal(v, "新しいタイトル/元の仕事内容/published");   /* imports publish by default; kept */
+	free(v);
+	v = q_text(db, "SELECT d.code FROM entities e JOIN departments d ON d.id = e.department_id WHERE e.id = ?", id);
+	assert_string_equal(v, "shushoku");
+	free(v);
+	assert_int_equal(q_i64(db, "SELECT COUNT(*) FROM entity_revisions WHERE entity_id = ? AND note = 'import'", id), 1);
+	assert_int_equal(q_i64(db, "SELECT updated_at FROM entities WHERE id = ?", id), NOW + 10);
+	/* refused: an unknown number, a number that is no number, another department's record */
+	snprintf(csv, sizeof(csv), "番号,求人タイトル\n999999,だめ\nabc,だめ\n");
+	assert_false(import_entities_ex(db, schema, "job", IMPORT_CSV, csv, strlen(csv), &o, NOW + 20, &rep));
+	assert_int_equal(rep.bad, 2);
+	assert_non_null(strstr(rep.errors.data, "2行目: 番号999999の"));
+	assert_non_null(strstr(rep.errors.data, "3行目: 「番号」は更新する記録の番号"));
+	buf_free(&rep.errors);
+	snprintf(csv, sizeof(csv), "番号,求人タイトル\n%lld,よその部署から\n", (long long)id);
+	o.department_code = "kigyo";
+	assert_false(import_entities_ex(db, schema, "job", IMPORT_CSV, csv, strlen(csv), &o, NOW + 20, &rep));
+	assert_non_null(strstr(rep.errors.data, "ほかの部署の記録のため、更新できません"));
+	buf_free(&rep.errors);
+	/* the prefecture may (own_department_only false); an emptied required column is an error, not a wipe */
+	o.own_department_only = false;
+	snprintf(csv, sizeof(csv), "番号,求人タイトル\n%lld,\n", (long long)id);
+	assert_false(import_entities_ex(db, schema, "job", IMPORT_CSV, csv, strlen(csv), &o, NOW + 20, &rep));
+	assert_int_equal(rep.bad, 1);
+	buf_free(&rep.errors);
+	snprintf(csv, sizeof(csv), "番号,求人タイトル\n%lld,県が直したタイトル\n", (long long)id);
+	assert_true(import_entities_ex(db, schema, "job", IMPORT_CSV, csv, strlen(csv), &o, NOW + 30, &rep));
+	buf_free(&rep.errors);
+	v = q_text(db, "SELECT title FROM entities WHERE id = ?", id);
+	assert_string_equal(v, "県が直したタイトル");
+	free(v);
+	v = q_text(db, "SELECT d.code FROM entities e JOIN departments d ON d.id = e.department_id WHERE e.id = ?", id);
+	assert_string_equal(v, "shushoku");   /* still its department: the file had no 担当部署 column */
+	free(v);
+}
+
 /* Reads a whole export with reads of at most max bytes. */
 static char *
 read_all(export_t *e, size_t max, size_t *len)
@@ -627,6 +730,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_index_in_step, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_import_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_import_dry_run_and_department, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_import_update_by_id, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_export_stream, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_import_jsonl_and_labels, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_snippet_escaped, setup, teardown),
