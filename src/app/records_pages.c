@@ -698,16 +698,18 @@ contact_page(req_t *r, const record_t *rec, const records_contact_t *c, const ch
 {
 	arena_t *A = &r->arena;
 	tv_t *ctx = web_ctx(r, "採用担当者の変更"), *f = tv_map(A), *e = tv_map(A);
+	bool confirm = field != NULL && strcmp(field, "confirm") == 0;
+	const char *typed = confirm ? NULL : msg;  /* the edit form shows what was typed, or the stored values */
 
 	r->no_store = true;
-	tv_set_str(A, f, "name", msg ? kept(r, "name") : c->name);
-	tv_set_str(A, f, "kana", msg ? kept(r, "kana") : c->kana);
-	tv_set_str(A, f, "department_title", msg ? kept(r, "department_title") : c->department_title);
-	tv_set_str(A, f, "phone", msg ? kept(r, "phone") : c->phone);
-	tv_set_str(A, f, "email", msg ? kept(r, "email") : c->email);
-	tv_set_str(A, f, "note", msg ? kept(r, "note") : c->note);
-	tv_set_str(A, f, "sort", msg ? kept(r, "sort") : arena_printf(A, "%" PRId64, c->sort));
-	if (msg != NULL) {
+	tv_set_str(A, f, "name", typed ? kept(r, "name") : c->name);
+	tv_set_str(A, f, "kana", typed ? kept(r, "kana") : c->kana);
+	tv_set_str(A, f, "department_title", typed ? kept(r, "department_title") : c->department_title);
+	tv_set_str(A, f, "phone", typed ? kept(r, "phone") : c->phone);
+	tv_set_str(A, f, "email", typed ? kept(r, "email") : c->email);
+	tv_set_str(A, f, "note", typed ? kept(r, "note") : c->note);
+	tv_set_str(A, f, "sort", typed ? kept(r, "sort") : arena_printf(A, "%" PRId64, c->sort));
+	if (typed != NULL) {
 		tv_set_str(A, e, field != NULL ? field : "form", msg);
 		tv_set_str(A, ctx, "error", "入力内容を確認してください。");
 		r->status = 422;
@@ -717,6 +719,11 @@ contact_page(req_t *r, const record_t *rec, const records_contact_t *c, const ch
 	tv_set_str(A, ctx, "record_title", rec->title);
 	tv_set_str(A, ctx, "self", arena_printf(A, "/staff/companies/%" PRId64, rec->id));
 	tv_set_str(A, ctx, "action", arena_printf(A, "/staff/companies/%" PRId64 "/contacts/%" PRId64, rec->id, c->id));
+	if (confirm) {
+		tv_set_str(A, ctx, "delete_error", msg);
+		tv_set_str(A, ctx, "error", "削除の確認をしてください。");
+		r->status = 422;
+	}
 	web_render(r, "staff/record_contact", ctx);
 }
 
@@ -789,6 +796,11 @@ page_staff_contact_delete_post(req_t *r)
 		return;
 	if (!find_contact(r, db, &rec, &c)) {
 		web_error(r, 404, NULL);
+		return;
+	}
+	/* a deletion cannot be undone: it needs the box ticked, else the page again with the stored values */
+	if (http_form(r, "confirm") == NULL) {
+		contact_page(r, &rec, &c, "confirm", "削除する場合は「この採用担当者を削除します」にチェックを入れてください。");
 		return;
 	}
 	answer(r, &KINDS[0], db, &rec, records_contact_delete(db, &r->auth->account, r->ip, rec.id, c.id, jtime_now(),

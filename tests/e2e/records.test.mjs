@@ -284,6 +284,14 @@ describe('company and offer records (G60-G65)', () => {
     assert.equal(sql(srv.data, "SELECT COUNT(*) FROM audit_log WHERE action = 'company.interaction_update'"), '1');
 
     await page.getByRole('link', { name: '変更・削除（編集 用子）' }).click();
+    // a deletion cannot be undone: without the box ticked nothing is removed and the page says why
+    await page.getByRole('button', { name: '削除する' }).click();
+    await page.getByText('削除する場合は「この採用担当者を削除します」にチェックを入れてください。').waitFor();
+    assert.equal(await page.getByLabel('この採用担当者を削除します（元に戻せません）').getAttribute('aria-invalid'), 'true');
+    assert.equal(await page.getByLabel('部署・役職').inputValue(), '人事課長', 'the stored values are shown');
+    assert.equal(sql(srv.data, `SELECT COUNT(*) FROM company_contacts WHERE entity_id = ${id} AND name = '編集 用子'`), '1');
+    await assertAccessible(page, 'contact delete refused');
+    await page.getByLabel('この採用担当者を削除します（元に戻せません）').check();
     await page.getByRole('button', { name: '削除する' }).click();
     await page.getByRole('status').getByText('保存しました。').waitFor();
     assert.equal(sql(srv.data, `SELECT COUNT(*) FROM company_contacts WHERE entity_id = ${id} AND name = '編集 用子'`), '0');
