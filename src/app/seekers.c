@@ -929,6 +929,39 @@ fields_ctx(req_t *r, db_t *db, const member_form_t *f)
 	return list;
 }
 
+/* The profile form and internal data of the edit and registration pages (staff/seeker_internal_fields). */
+static void
+form_ctx(req_t *r, db_t *db, tv_t *ctx, const member_form_t *f, const char *industry, const char *memo,
+    const char *remarks, const char *error)
+{
+	arena_t *A = &r->arena;
+
+	tv_set(A, ctx, "fields", fields_ctx(r, db, f));
+	tv_set(A, ctx, "industries", term_options(r, db, "industry", industry, "選んでください"));
+	tv_set_str(A, ctx, "internal_memo", memo);
+	tv_set_str(A, ctx, "remarks", remarks);
+	tv_set_str(A, ctx, "csrf", web_csrf(r));
+	tv_set_int(A, ctx, "notes_max", REC_NOTES_MAX);
+	if (error != NULL) {
+		tv_set_str(A, ctx, "error", error);
+		r->status = 422;
+	}
+}
+
+/* Reads and checks the posted profile form (kind) and 希望業種; false when something is wrong (the
+ * messages are in f). */
+static bool
+read_profile(req_t *r, db_t *db, member_form_kind_t kind, member_form_t *f, const char *industry)
+{
+	char name[256];
+
+	member_form_init(f, kind);
+	for (int i = 0; i < f->n; i++)
+		f->values[i] = http_form(r, f->defs[i].name);
+	return member_form_check(db, f, jtime_now()) &&
+	    (industry[0] == '\0' || member_term_name(db, "industry", industry, name, sizeof(name)));
+}
+
 static void
 edit_page(req_t *r, db_t *db, const rec_seeker_t *s, const member_form_t *f, const char *industry,
     const char *memo, const char *remarks, const char *error)
@@ -937,18 +970,9 @@ edit_page(req_t *r, db_t *db, const rec_seeker_t *s, const member_form_t *f, con
 	tv_t *ctx = web_ctx(r, "求職者情報の編集");
 
 	tv_set(A, ctx, "seeker", profile_ctx(r, db, s));
-	tv_set(A, ctx, "fields", fields_ctx(r, db, f));
-	tv_set(A, ctx, "industries", term_options(r, db, "industry", industry, "選んでください"));
-	tv_set_str(A, ctx, "internal_memo", memo);
-	tv_set_str(A, ctx, "remarks", remarks);
 	tv_set_str(A, ctx, "action", arena_printf(A, "/staff/seekers/%" PRId64 "/edit", s->id));
 	tv_set_str(A, ctx, "base", arena_printf(A, "/staff/seekers/%" PRId64, s->id));
-	tv_set_str(A, ctx, "csrf", web_csrf(r));
-	tv_set_int(A, ctx, "notes_max", REC_NOTES_MAX);
-	if (error != NULL) {
-		tv_set_str(A, ctx, "error", error);
-		r->status = 422;
-	}
+	form_ctx(r, db, ctx, f, industry, memo, remarks, error);
 	web_render(r, "staff/seeker_edit", ctx);
 }
 
@@ -980,8 +1004,7 @@ page_staff_seeker_edit_post(req_t *r)
 	member_form_t f;
 	const char *industry = small(http_form(r, "industry"), 32);
 	const char *memo = kept(r, "internal_memo", REC_NOTES_MAX), *remarks = kept(r, "remarks", REC_NOTES_MAX);
-	char err[256], name[256];
-	int i;
+	char err[256];
 	db_t *db;
 
 	if (!target(r, &db, &s, POLICY_UPDATE))
@@ -990,11 +1013,7 @@ page_staff_seeker_edit_post(req_t *r)
 		web_error(r, 409, "この求職者の個人情報は削除済みです。");
 		return;
 	}
-	member_form_init(&f, MEMBER_SEEKER_PROFILE);
-	for (i = 0; i < f.n; i++)
-		f.values[i] = http_form(r, f.defs[i].name);
-	if (!member_form_check(db, &f, jtime_now()) ||
-	    (industry[0] != '\0' && !member_term_name(db, "industry", industry, name, sizeof(name)))) {
+	if (!read_profile(r, db, MEMBER_SEEKER_PROFILE, &f, industry)) {
 		edit_page(r, db, &s, &f, industry, memo, remarks, MSG_FIX);
 		return;
 	}
@@ -1015,17 +1034,8 @@ new_page(req_t *r, db_t *db, const member_form_t *f, const char *industry, const
 	tv_t *ctx = web_ctx(r, "求職者の新規登録");
 
 	r->no_store = true;
-	tv_set(A, ctx, "fields", fields_ctx(r, db, f));
-	tv_set(A, ctx, "industries", term_options(r, db, "industry", industry, "選んでください"));
-	tv_set_str(A, ctx, "internal_memo", memo);
-	tv_set_str(A, ctx, "remarks", remarks);
-	tv_set_str(A, ctx, "csrf", web_csrf(r));
-	tv_set_int(A, ctx, "notes_max", REC_NOTES_MAX);
 	tv_set_int(A, ctx, "link_days", REC_WELCOME_TTL_S / 86400);
-	if (error != NULL) {
-		tv_set_str(A, ctx, "error", error);
-		r->status = 422;
-	}
+	form_ctx(r, db, ctx, f, industry, memo, remarks, error);
 	web_render(r, "staff/seeker_new", ctx);
 }
 
@@ -1052,11 +1062,10 @@ page_staff_seeker_new_post(req_t *r)
 	member_site_t site;
 	const char *industry = small(http_form(r, "industry"), 32);
 	const char *memo = kept(r, "internal_memo", REC_NOTES_MAX), *remarks = kept(r, "remarks", REC_NOTES_MAX);
-	char err[256], name[256], login[MEMBER_LOGIN_LEN + 1];
+	char err[256], login[MEMBER_LOGIN_LEN + 1];
 	rec_create_rc_t rc;
 	int64_t id;
 	db_t *db = db_thread();
-	int i;
 
 	if (!web_can(r, POLICY_CREATE, POLICY_SEEKER, 0))
 		return;
@@ -1064,11 +1073,7 @@ page_staff_seeker_new_post(req_t *r)
 		web_error(r, 500, NULL);
 		return;
 	}
-	member_form_init(&f, MEMBER_SEEKER_REG);
-	for (i = 0; i < f.n; i++)
-		f.values[i] = http_form(r, f.defs[i].name);
-	if (!member_form_check(db, &f, jtime_now()) ||
-	    (industry[0] != '\0' && !member_term_name(db, "industry", industry, name, sizeof(name)))) {
+	if (!read_profile(r, db, MEMBER_SEEKER_REG, &f, industry)) {
 		new_page(r, db, &f, industry, memo, remarks, MSG_FIX);
 		return;
 	}

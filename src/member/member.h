@@ -145,6 +145,10 @@ bool member_register_complete(db_t *db, const schema_t *s, const char *token, co
  * MEMBER_RESET_ACCOUNTS); *sent gets how many (never shown). False on a database error. */
 bool member_reset_request(db_t *db, const char *email, const char *ip, const member_site_t *site, int64_t now,
          int *sent);
+/* Inserts a member account (kind seeker or company) with its login ID (and the lower-case key that keeps
+ * IDs unique whatever their case), inside the caller's transaction; hash "" for no password yet. */
+bool member_account_insert(db_t *db, const char *kind, const char *login, const char *email, const char *name,
+    const char *hash, int64_t now, int64_t *id);
 /* A new single-use password link for the account, valid ttl_s, inside the caller's transaction: the row in
  * password_resets (its hash only) and the token for the mail into token. */
 bool member_reset_token(db_t *db, int64_t account_id, int64_t now, int64_t ttl_s, char token[MEMBER_TOKEN_LEN + 1]);

@@ -437,12 +437,11 @@ rec_seeker_create(db_t *db, arena_t *A, const account_t *actor, const char *ip, 
     const char *industry, const char *memo, const char *remarks, const member_site_t *site, int64_t now,
     int64_t *id, char login[MEMBER_LOGIN_LEN + 1], char *err, size_t errlen)
 {
-	char key[MEMBER_LOGIN_LEN + 1], token[MEMBER_TOKEN_LEN + 1], subject[200];
+	char token[MEMBER_TOKEN_LEN + 1], subject[200];
 	const char *email = member_form_value(f, "email");
 	buf_t body = BUF_INIT;
 	db_stmt_t *st;
 	rec_create_rc_t rc = REC_CREATE_ERROR;
-	size_t i;
 	int step;
 
 	*id = 0;
@@ -468,25 +467,9 @@ rec_seeker_create(db_t *db, arena_t *A, const account_t *actor, const char *ip, 
 		str_errf(err, errlen, "このメールアドレスの求職者はすでに登録されています。一覧で検索してください。");
 		return REC_CREATE_DUPLICATE;
 	}
-	if (!member_login_new(db, 'J', login))
-		goto dbfail;
-	for (i = 0; login[i] != '\0' && i < MEMBER_LOGIN_LEN; i++)
-		key[i] = (char)(login[i] >= 'A' && login[i] <= 'Z' ? login[i] - 'A' + 'a' : login[i]);
-	key[i] = '\0';
 	/* no password yet (an empty hash never verifies): the seeker chooses one through the mailed link */
-	st = db_prepare(db, "INSERT INTO accounts (kind, login, login_key, email, display_name, password_hash, created_at, "
-	    "updated_at, password_changed_at) VALUES ('seeker', ?, ?, ?, '', '', ?, ?, ?)");
-	if (st == NULL)
+	if (!member_login_new(db, 'J', login) || !member_account_insert(db, "seeker", login, email, "", "", now, id))
 		goto dbfail;
-	db_bind_str(st, 1, login);
-	db_bind_str(st, 2, key);
-	db_bind_str(st, 3, email);
-	db_bind_i64(st, 4, now);
-	db_bind_i64(st, 5, now);
-	db_bind_i64(st, 6, now);
-	if (db_run(st) != DB_DONE)
-		goto dbfail;
-	*id = db_last_id(db);
 	if (!audit_in(db, actor, ip, "seeker.create", *id, "", now) || !rec_seeker_store(db, A, *id, f, false, now) ||
 	    !store_internal(db, A, *id, industry, memo, remarks) ||
 	    !member_reset_token(db, *id, now, REC_WELCOME_TTL_S, token))

@@ -286,24 +286,25 @@ form_json_of(db_t *db, int64_t reg_id, char **json, arena_t *A)
 	return ok;
 }
 
-static bool
-insert_account(db_t *db, const member_reg_t *reg, const char *name, const char *hash, int64_t now, int64_t *id)
+bool
+member_account_insert(db_t *db, const char *kind, const char *login, const char *email, const char *name,
+    const char *hash, int64_t now, int64_t *id)
 {
 	char key[MEMBER_LOGIN_LEN + 1];
 	db_stmt_t *st;
 	size_t i;
 
-	for (i = 0; reg->login[i] && i < MEMBER_LOGIN_LEN; i++)
-		key[i] = (char)tolower((unsigned char)reg->login[i]);
+	for (i = 0; login[i] && i < MEMBER_LOGIN_LEN; i++)
+		key[i] = (char)tolower((unsigned char)login[i]);
 	key[i] = '\0';
 	st = db_prepare(db, "INSERT INTO accounts (kind, login, login_key, email, display_name, password_hash, "
 	    "created_at, updated_at, password_changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
 	if (st == NULL)
 		return false;
-	db_bind_str(st, 1, reg->kind);
-	db_bind_str(st, 2, reg->login);
+	db_bind_str(st, 1, kind);
+	db_bind_str(st, 2, login);
 	db_bind_str(st, 3, key);
-	db_bind_str(st, 4, reg->email);
+	db_bind_str(st, 4, email);
 	db_bind_str(st, 5, name);
 	db_bind_str(st, 6, hash);
 	db_bind_i64(st, 7, now);
@@ -442,7 +443,8 @@ member_register_complete(db_t *db, const schema_t *s, const char *token, const c
 		goto fail;
 	}
 	/* a seeker's name lives sealed in seekers, not in accounts.display_name (SEC06) */
-	if (!insert_account(db, reg, company ? member_form_value(&f, "name") : "", hash, now, &account_id)) {
+	if (!member_account_insert(db, reg->kind, reg->login, reg->email, company ? member_form_value(&f, "name") : "", hash,
+	    now, &account_id)) {
 		str_errf(err, errlen, "%s", MSG_DB);
 		goto fail;
 	}
