@@ -149,11 +149,70 @@ joblaw_check(const schema_type_t *t, const char *const values[], buf_t *errors)
 	return ok;
 }
 
+/* Words that say a wage includes a fixed amount for overtime (固定残業代). */
+static const char *const fixed_overtime[] = { "固定残業", "みなし残業", "定額残業", "見込み残業", "固定時間外" };
+
+/* Whether s has a number (ASCII or full-width digits) followed, maybe after a space or 万/千, by unit. */
+static bool
+number_then(const char *s, const char *unit)
+{
+	size_t ul = strlen(unit);
+
+	for (const char *p = strstr(s, unit); p != NULL; p = strstr(p + ul, unit)) {
+		const unsigned char *q = (const unsigned char *)p;
+		while (q > (const unsigned char *)s && q[-1] == ' ')
+			q--;
+		/* 「4万円」「5千円」: the unit may follow 万 (E4 B8 87) or 千 (E5 8D 83) */
+		if (q - (const unsigned char *)s >= 3 && ((q[-3] == 0xe4 && q[-2] == 0xb8 && q[-1] == 0x87) ||
+		    (q[-3] == 0xe5 && q[-2] == 0x8d && q[-1] == 0x83)))
+			q -= 3;
+		if (q > (const unsigned char *)s && isdigit(q[-1]))
+			return true;
+		/* full-width digits ０-９: EF BC 90..99 */
+		if (q - (const unsigned char *)s >= 3 && q[-3] == 0xef && q[-2] == 0xbc && q[-1] >= 0x90 && q[-1] <= 0x99)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * 固定残業代 (職業安定法の指針 第三の一の(三)ハ, 青少年雇用促進法の指針): an advertisement that pays a fixed
+ * amount for overtime must state the basic wage without it, the hours and the amount it covers, and that
+ * overtime beyond those hours is paid on top. A warning when a field mentions it and the advertisement's
+ * text does not show hours (「…時間」), an amount (「…円」) and the extra payment (「超」).
+ */
+static int
+fixed_overtime_warning(const schema_type_t *t, const char *const values[], buf_t *warnings)
+{
+	buf_t all = BUF_INIT;
+	int i, at = -1;
+	size_t k;
+	bool ok;
+
+	for (i = 0; i < t->nfields; i++) {
+		const schema_field_t *f = &t->fields[i];
+		if (f->internal || values[i] == NULL || !(f->type == F_TEXT || f->type == F_LONGTEXT || f->type == F_MARKDOWN))
+			continue;
+		buf_puts(&all, values[i]);
+		buf_putc(&all, '\n');
+		for (k = 0; at < 0 && k < sizeof(fixed_overtime) / sizeof(fixed_overtime[0]); k++)
+			if (strstr(values[i], fixed_overtime[k]) != NULL)
+				at = i;
+	}
+	ok = at < 0 || all.oom || (number_then(all.data, "時間") && number_then(all.data, "円") && strstr(all.data, "超") != NULL);
+	buf_free(&all);
+	if (ok)
+		return 0;
+	line(warnings, t->fields[at].label, "に固定残業代（みなし残業代）があります。固定残業代を除いた基本給の額、固定残業代の"
+	    "時間数と金額、その時間を超える時間外労働には割増賃金を追加で支払うことを書いてください（職業安定法の指針）。");
+	return 1;
+}
+
 int
 joblaw_warnings(const schema_type_t *t, const char *const values[], buf_t *warnings)
 {
 	buf_t m = BUF_INIT;
-	int i, n = 0;
+	int i, n = fixed_overtime_warning(t, values, warnings);
 	size_t w;
 
 	for (w = 0; w < sizeof(gendered) / sizeof(gendered[0]); w++) {

@@ -14,7 +14,8 @@
  * field named by the age-limit field's "reason" attribute.
  *
  * Gender-specific job titles (男女雇用機会均等法第5条 and its 指針) give warnings, not errors: the staff
- * decide, since a word such as 「カメラマン」 is common and not always a problem.
+ * decide, since a word such as 「カメラマン」 is common and not always a problem. So does a 固定残業代 whose
+ * hours, amount and extra pay beyond them are not stated (the guidance items are text, not fields).
  */
 #ifndef TSUNAGU_JOBLAW_H
 #define TSUNAGU_JOBLAW_H
@@ -34,8 +35,9 @@ bool joblaw_applies(const schema_type_t *t);
  */
 bool joblaw_check(const schema_type_t *t, const char *const values[], buf_t *errors);
 
-/* Appends one Japanese line per gender-specific expression found in the title or the text fields. Returns
- * the number of warnings. */
+/* Appends one Japanese line per gender-specific expression found in the title or the text fields, and one
+ * when a fixed overtime payment (固定残業代) is mentioned without its hours, amount and the extra pay beyond
+ * them (B01, the 指針 of 職業安定法). Returns the number of warnings. */
 int joblaw_warnings(const schema_type_t *t, const char *const values[], buf_t *warnings);
 
 /* The same two checks on a stored entity's fields JSON (entities.fields). */

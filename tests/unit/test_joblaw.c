@@ -185,6 +185,32 @@ test_gendered_titles_warn(void **state)
 	buf_free(&e);
 }
 
+/* B01 guidance: a fixed overtime payment needs its hours, amount and the extra pay beyond them stated */
+static void
+test_fixed_overtime_warns(void **state)
+{
+	const char *v[SCHEMA_MAX_FIELDS];
+	buf_t w = BUF_INIT, e = BUF_INIT;
+
+	fill(v);
+	set(v, "salary", "月給25万円（固定残業代を含む）");
+	assert_int_equal(joblaw_warnings(job, v, &w), 1);
+	assert_non_null(strstr(w.data, "「給与」に固定残業代（みなし残業代）があります。"));
+	assert_true(joblaw_check(job, v, &e)); /* a warning, not a refusal */
+	buf_clear(&w);
+	set(v, "salary", "月給25万円（基本給21万円、固定残業代4万円は20時間分。20時間を超える時間外労働は追加で支給）");
+	assert_int_equal(joblaw_warnings(job, v, &w), 0);
+	/* full-width numbers count too; the statement may be in another field */
+	set(v, "salary", "月給25万円（みなし残業代を含む）");
+	set(v, "overtime", "みなし残業２０時間分（４万円）を含み、超過分は別途支給");
+	buf_clear(&w);
+	assert_int_equal(joblaw_warnings(job, v, &w), 0);
+	set(v, "overtime", "みなし残業あり");
+	assert_int_equal(joblaw_warnings(job, v, &w), 1);
+	buf_free(&w);
+	buf_free(&e);
+}
+
 static void
 test_json_forms(void **state)
 {
@@ -300,6 +326,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_renewal_only_for_renewable_fixed_term, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_age_limit_needs_a_lawful_reason, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_gendered_titles_warn, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fixed_overtime_warns, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_json_forms, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_validate_and_publish_check, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_schema_attributes_checked, setup, teardown),
