@@ -76,7 +76,7 @@ describe('staff editing of every public content type (G41-G44, G80; issue 6 item
   async function assertRequiredLabelled(page, type) {
     for (const f of SCHEMA.types[type].fields.filter((x) => x.required && !x.internal)) {
       const n = f.type === 'terms'
-        ? await page.getByRole('group', { name: `${f.label}（必須）`, exact: true }).count()
+        ? await page.getByRole('group', { name: new RegExp(`^${f.label}\\s*（必須）$`) }).count()
         : await field(page, f.label, true).count();
       assert.equal(n, 1, `${type}: the required field 「${f.label}」 by its label`);
     }
@@ -197,12 +197,24 @@ describe('staff editing of every public content type (G41-G44, G80; issue 6 item
     assert.equal(await link.getAttribute('href'), URL1);
     await assert.doesNotReject(anon.getByRole('link', { name: TITLE, exact: true }).waitFor());
 
-    // renamed: the new name is the link's (and the image's) name at once
+    // 表示順 1: before the demo banners (10, 20, ...)
+    assert.equal(await banners(anon).first().getAttribute('href'), URL1, 'display order 1 comes first');
+    // no preview page of its own on the public site, but the staff preview shows its fields
+    const pv = await page.request.get(`${srv.url}/staff/content/banner/${id}/preview`);
+    assert.equal(pv.status(), 200);
+    assert.match(await pv.text(), new RegExp(TITLE));
+
+    // renamed, its order emptied: the new name is the link's (and the image's) name at once, and a banner
+    // without a display order comes after those with one
+    await field(page, '表示順').fill('');
     await rename(page, field(page, 'バナー名（代替テキスト）', true), TITLE2);
     await anon.goto(srv.url + '/');
     await assert.doesNotReject(banners(anon).getByRole('img', { name: TITLE2, exact: true }).waitFor());
     assert.equal(await anon.getByRole('link', { name: TITLE2, exact: true }).getAttribute('href'), URL1);
     assert.equal(await anon.getByRole('link', { name: TITLE, exact: true }).count(), 0);
+    const n = await banners(anon).count();
+    assert.ok(n >= 2);
+    assert.equal(await banners(anon).nth(n - 1).getAttribute('href'), URL1, 'no display order: last');
 
     // withdrawn: gone from the top page, the other banners stay
     await unpublish(page);
