@@ -1156,10 +1156,11 @@ page_home(req_t *r)
 		}
 		tv_set(A, ctx, blocks[i].key, l);
 	}
-	/* banners in their display order (表示順) */
+	/* banners in their display order (表示順); one without an order after those with one (SQL puts NULL first) */
 	banners = tv_list(A);
 	st = db_prepare(db, "SELECT title, json_extract(fields, '$.link_url'), json_extract(fields, '$.image') FROM entities "
-	    "WHERE type = 'banner' AND " ENTITY_PUBLIC_SQL " ORDER BY json_extract(fields, '$.sort_order'), id LIMIT 24");
+	    "WHERE type = 'banner' AND " ENTITY_PUBLIC_SQL " ORDER BY json_extract(fields, '$.sort_order') IS NULL, "
+	    "json_extract(fields, '$.sort_order'), id LIMIT 24");
 	if (st != NULL) {
 		db_bind_i64(st, 1, now);
 		db_bind_i64(st, 2, now);
