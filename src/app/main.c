@@ -339,12 +339,14 @@ cmd_import(db_t *db, const struct opts *o)
 	if (rep.errors.len > 0)
 		fputs(rep.errors.data, stderr);
 	if (o->dry_run)
-		printf("import (dry run, nothing written): %lld rows read, %lld would be written (%lld updates by id), "
-		    "%lld with errors\n", (long long)rep.rows, (long long)rep.written, (long long)rep.updated, (long long)rep.bad);
+		printf("import (dry run, nothing written): %lld rows read, %lld would be written, %lld with errors\n",
+		    (long long)rep.rows, (long long)rep.written, (long long)rep.bad);
 	else
-		printf("import: %lld rows read, %lld written (%lld updates by id), %lld with errors%s\n", (long long)rep.rows,
-		    (long long)rep.written, (long long)rep.updated, (long long)rep.bad,
+		printf("import: %lld rows read, %lld written, %lld with errors%s\n", (long long)rep.rows,
+		    (long long)rep.written, (long long)rep.bad,
 		    rep.bad > 0 && !o->skip_bad ? " (nothing written; fix the rows or use --skip-bad)" : "");
+	if (rep.updated > 0)  /* rows with 番号/id: updates of those records, counted in "written" */
+		printf("import: %lld of them update the record their id names\n", (long long)rep.updated);
 	buf_free(&rep.errors);
 	schema_free(s);
 	munmap(data, len);
