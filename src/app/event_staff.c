@@ -168,7 +168,7 @@ event_page(req_t *r, db_t *db, const cms_record_t *rec, const char *field, const
 		tv_set(A, ctx, "err", err);
 		tv_set_str(A, ctx, "csrf", web_csrf(r));
 		if (error != NULL) {
-			tv_set_str(A, ctx, "error", "入力内容を確認してください。");
+			tv_set_str(A, ctx, "error", field != NULL && field[0] != '\0' ? "入力内容を確認してください。" : error);
 			r->status = 422;
 		}
 	}
