@@ -57,8 +57,12 @@ describe('staff screens of event sessions and applicants (G12, G41, G62, SEC06, 
 
   it('G41/G62: the department adds a session by the form; 終了 before 開始 is refused next to the field, values kept', async () => {
     const page = await as('demo-shushoku');
-    // from the event's editor to its sessions
-    await page.goto(srv.url + '/staff/content/event/' + eventId);
+    // 業務管理メニュー → the events in the editor → the event → its sessions
+    await page.goto(srv.url + '/staff');
+    await page.getByRole('link', { name: /イベントの開催日程と申込者/ }).click();
+    await page.waitForURL(/\/staff\/content\/event$/);
+    await page.getByRole('link', { name: TITLE }).first().click();
+    await page.waitForURL(new RegExp(`/staff/content/event/${eventId}$`));
     await page.getByRole('link', { name: '開催日程と申込者' }).click();
     await page.waitForURL(/\/staff\/events\/\d+$/);
     assert.equal(await page.getByRole('heading', { level: 2, name: TITLE }).count(), 1);
@@ -123,6 +127,11 @@ describe('staff screens of event sessions and applicants (G12, G41, G62, SEC06, 
     assert.match(cells, new RegExp(SEEKER.login));
     assert.match(cells, /申込済み/);
     await assertAccessible(page, 'applicants');
+    // print: A4 portrait sheet without the navigation
+    await page.emulateMedia({ media: 'print' });
+    assert.equal(await page.getByRole('navigation', { name: 'パンくずリスト' }).isVisible(), false);
+    assert.equal(await row.isVisible(), true);
+    await page.emulateMedia({ media: 'screen' });
     await page.setViewportSize({ width: 320, height: 640 });
     await assertReflows(page, 'applicants at 320 px');
 
