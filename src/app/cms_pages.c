@@ -636,6 +636,9 @@ edit_form(req_t *r, db_t *db, const schema_type_t *t, const cms_record_t *rec, c
 		tv_set_str(A, ctx, "error", arena_printf(A, "入力内容に%d件の問題があります。各項目のメッセージを確認してください。", nerrors));
 	if (fs->preview)
 		tv_set_bool(A, ctx, "previewing", true);
+	/* an event: its sessions and applicants (event_staff.c; G12, G41) */
+	if (rec != NULL && strcmp(t->name, "event") == 0)
+		tv_set_str(A, ctx, "sessions_url", arena_printf(A, "/staff/events/%" PRId64, rec->id));
 	/* a job offer (B01, G65): what the law asks an advertisement to state, its sheet, wording warnings */
 	if (joblaw_applies(t)) {
 		buf_t w = BUF_INIT;

@@ -219,6 +219,11 @@ static const route_t routes[] = {
 	{ M_GET, "/staff/bulkmail/:id", ROLE_STAFF, page_staff_bulkmail_view },
 	{ M_GET, "/unsubscribe", ROLE_ANY, page_unsubscribe },
 	{ M_POST, "/unsubscribe", ROLE_ANY, page_unsubscribe_post },
+	/* 開催日程と申込者 (event_staff.c): the handlers ask web_can with the event's department */
+	{ M_GET, "/staff/events/:id", ROLE_STAFF, page_staff_event },
+	{ M_POST, "/staff/events/:id/sessions", ROLE_STAFF, page_staff_event_session_post },
+	{ M_GET, "/staff/events/:id/sessions/:sid", ROLE_STAFF, page_staff_event_applicants },
+	{ M_GET, "/staff/events/:id/sessions/:sid/csv", ROLE_STAFF, page_staff_event_applicants_csv },
 };
 
 static bool web_before(req_t *r, bool routed);

@@ -312,5 +312,11 @@ void page_staff_bulkmail_new_post(req_t *r);
 void page_staff_bulkmail_view(req_t *r);
 void page_unsubscribe(req_t *r);
 void page_unsubscribe_post(req_t *r);
+/* 開催日程と申込者 (event_staff.c; G12, G41, G62, SEC06/SEC07): an event's sessions for staff, adding one,
+ * the applicants of a session (audited, no-store) and their CSV */
+void page_staff_event(req_t *r);
+void page_staff_event_session_post(req_t *r);
+void page_staff_event_applicants(req_t *r);
+void page_staff_event_applicants_csv(req_t *r);
 
 #endif

@@ -89,38 +89,61 @@ url_ok(const char *u)
 	return strlen(u) <= EVENT_URL_MAX;
 }
 
+static bool
+check_fail(const char **field, const char *name)
+{
+	if (field != NULL)
+		*field = name;
+	return false;
+}
+
+bool
+event_session_check(const event_session_t *s, const char **field, char *err, size_t errlen)
+{
+	size_t pl = strlen(s->place);
+
+	if (field != NULL)
+		*field = "";
+	if (s->starts_at <= 0) {
+		str_errf(err, errlen, "開始日時を入力してください。");
+		return check_fail(field, "starts_at");
+	}
+	if (s->ends_at < s->starts_at) {
+		str_errf(err, errlen, "終了日時は開始日時より後にしてください。");
+		return check_fail(field, "ends_at");
+	}
+	if (s->apply_deadline <= 0 || s->apply_deadline > s->starts_at) {
+		str_errf(err, errlen, "申込締切は開始日時までの日時にしてください。");
+		return check_fail(field, "apply_deadline");
+	}
+	if (s->capacity < 0 || s->capacity > EVENT_CAPACITY_MAX) {
+		str_errf(err, errlen, "定員は0（制限なし）から%dまでの数で入力してください。", EVENT_CAPACITY_MAX);
+		return check_fail(field, "capacity");
+	}
+	if (!str_utf8_valid(s->place, pl, false) || str_utf8_len(s->place, pl) > EVENT_PLACE_MAX) {
+		str_errf(err, errlen, "会場は改行なしの%d文字以内で入力してください。", EVENT_PLACE_MAX);
+		return check_fail(field, "place");
+	}
+	if (s->online_url[0] != '\0' && !url_ok(s->online_url)) {
+		str_errf(err, errlen, "オンライン参加のURLは http:// か https:// で始まる%dバイト以内のURLにしてください。", EVENT_URL_MAX);
+		return check_fail(field, "online_url");
+	}
+	if (pl == 0 && s->online_url[0] == '\0') {
+		str_errf(err, errlen, "会場かオンライン参加のURLのどちらかを入力してください。");
+		return check_fail(field, "place");
+	}
+	return true;
+}
+
 bool
 event_session_add(db_t *db, const event_session_t *s, int64_t now, int64_t *id, char *err, size_t errlen)
 {
 	db_stmt_t *st;
-	size_t pl = strlen(s->place);
 	bool found;
 	int rc;
 
-	if (s->starts_at <= 0 || s->ends_at < s->starts_at) {
-		str_errf(err, errlen, "終了日時は開始日時より後にしてください。");
+	if (!event_session_check(s, NULL, err, errlen))
 		return false;
-	}
-	if (s->apply_deadline <= 0 || s->apply_deadline > s->starts_at) {
-		str_errf(err, errlen, "申込締切は開始日時までの日時にしてください。");
-		return false;
-	}
-	if (s->capacity < 0 || s->capacity > EVENT_CAPACITY_MAX) {
-		str_errf(err, errlen, "定員は0（制限なし）から%dまでの数で入力してください。", EVENT_CAPACITY_MAX);
-		return false;
-	}
-	if (!str_utf8_valid(s->place, pl, false) || str_utf8_len(s->place, pl) > EVENT_PLACE_MAX) {
-		str_errf(err, errlen, "会場は改行なしの%d文字以内で入力してください。", EVENT_PLACE_MAX);
-		return false;
-	}
-	if (s->online_url[0] != '\0' && !url_ok(s->online_url)) {
-		str_errf(err, errlen, "オンライン参加のURLは http:// か https:// で始まる%dバイト以内のURLにしてください。", EVENT_URL_MAX);
-		return false;
-	}
-	if (pl == 0 && s->online_url[0] == '\0') {
-		str_errf(err, errlen, "会場かオンライン参加のURLのどちらかを入力してください。");
-		return false;
-	}
 	st = db_prepare(db, "SELECT 1 FROM entities WHERE id = ? AND type = 'event'");
 	if (st == NULL)
 		goto dberr;
@@ -391,4 +414,20 @@ event_applications_of(db_t *db, int64_t account_id, int64_t now, event_applicati
 		read_app(st, &out[n++]);
 	db_done(st);
 	return n;
+}
+
+int
+event_session_applications(db_t *db, int64_t session_id, event_application_t *out, int max)
+{
+	db_stmt_t *st = db_prepare(db, "SELECT " APP_COLS APP_FROM "WHERE a.session_id = ? ORDER BY a.position, a.id LIMIT ?");
+	int n = 0, rc = DB_DONE;
+
+	if (st == NULL)
+		return -1;
+	db_bind_i64(st, 1, session_id);
+	db_bind_i64(st, 2, max);
+	while (n < max && (rc = db_step(st)) == DB_ROW)
+		read_app(st, &out[n++]);
+	db_done(st);
+	return rc == DB_ROW || rc == DB_DONE ? n : -1;
 }

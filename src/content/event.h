@@ -65,7 +65,11 @@ bool event_session_open(const event_session_t *s, int64_t now);
 /* Seats left (capacity - confirmed, never below 0); -1 when there is no limit. */
 int64_t event_seats_left(const event_session_t *s);
 
-/* Validates s (entity of type event, times, place or URL, capacity) and inserts it (in the caller's
+/* The checks of event_session_add that need no database (times, capacity, place, URL): false with a
+ * Japanese message in err and, in *field when field is not NULL, the form field it is about ("ends_at",
+ * "apply_deadline", "capacity", "place", "online_url"; "starts_at" when there is no start). */
+bool event_session_check(const event_session_t *s, const char **field, char *err, size_t errlen);
+/* Validates s (event_session_check, then an entity of type event) and inserts it (in the caller's
  * transaction when one is open). False with a Japanese message in err. */
 bool event_session_add(db_t *db, const event_session_t *s, int64_t now, int64_t *id, char *err, size_t errlen);
 /* The sessions of an event with their counts, in display order; returns how many (at most max), -1 on error. */
@@ -88,5 +92,8 @@ bool event_application_get(db_t *db, int64_t app_id, event_application_t *out);
 /* An account's applications, sessions still to come first (soonest first), then past ones (latest
  * first); returns how many (at most max), -1 on error. */
 int  event_applications_of(db_t *db, int64_t account_id, int64_t now, event_application_t *out, int max);
+/* The applications of one session for staff (申込者一覧), cancelled ones included, in the order they came
+ * (the waiting list's order), each with its status and waiting-list rank; how many (at most max), -1 on error. */
+int  event_session_applications(db_t *db, int64_t session_id, event_application_t *out, int max);
 
 #endif

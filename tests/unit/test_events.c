@@ -396,6 +396,80 @@ test_session_validation(void **state)
 	assert_false(event_session_add(f->db, &s, T0, &id, err, sizeof(err)));
 }
 
+/* G12/G41 staff 申込者一覧: a session's applications in the order they came, cancelled ones included, each with
+ * its status and waiting rank; another session's applications are not listed */
+static void
+test_session_applications(void **state)
+{
+	fx_t *f = *state;
+	int64_t sid = session(f, f->event, 1, T0 + 5 * DAY), other = session(f, f->event, 0, T0 + 5 * DAY);
+	int64_t a0, a1, a2, a3, x;
+	event_application_t list[8];
+	int np = 0;
+
+	assert_int_equal(apply(f, sid, f->acc[0], T0, &a0), EVENT_CONFIRMED);
+	assert_int_equal(apply(f, sid, f->acc[1], T0 + 1, &a1), EVENT_WAITING);
+	assert_int_equal(apply(f, sid, f->acc[2], T0 + 2, &a2), EVENT_WAITING);
+	assert_int_equal(apply(f, sid, f->acc[3], T0 + 3, &a3), EVENT_WAITING);
+	assert_int_equal(apply(f, other, f->acc[4], T0 + 4, &x), EVENT_CONFIRMED);
+	assert_int_equal(cancel(f, a0, f->acc[0], T0 + 5, NULL, &np), EVENT_CONFIRMED);
+	assert_int_equal(np, 1);
+	assert_int_equal(event_session_applications(f->db, sid, list, 8), 4);
+	assert_int_equal(list[0].id, a0);
+	assert_string_equal(list[0].status, "cancelled");
+	assert_int_equal(list[0].cancelled_at, T0 + 5);
+	assert_int_equal(list[1].id, a1);
+	assert_string_equal(list[1].status, "confirmed");
+	assert_int_equal(list[1].waiting_rank, 0);
+	assert_int_equal(list[2].id, a2);
+	assert_string_equal(list[2].status, "waiting");
+	assert_int_equal(list[2].waiting_rank, 1);
+	assert_int_equal(list[3].id, a3);
+	assert_int_equal(list[3].waiting_rank, 2);
+	assert_int_equal(list[3].account_id, f->acc[3]);
+	assert_int_equal(list[3].created_at, T0 + 3);
+	assert_string_equal(list[3].event_title, "合同企業説明会");
+	assert_int_equal(event_session_applications(f->db, sid, list, 2), 2);  /* at most max */
+	assert_int_equal(event_session_applications(f->db, other, list, 8), 1);
+	assert_int_equal(list[0].account_id, f->acc[4]);
+	assert_int_equal(event_session_applications(f->db, 999999, list, 8), 0);
+}
+
+/* the staff form puts each message next to its field: event_session_check names the field */
+static void
+test_session_check_field(void **state)
+{
+	event_session_t s;
+	char err[256];
+	const char *field = NULL;
+
+	(void)state;
+	memset(&s, 0, sizeof(s));
+	assert_false(event_session_check(&s, &field, err, sizeof(err)));
+	assert_string_equal(field, "starts_at");
+	s.starts_at = T0 + DAY;
+	s.ends_at = T0;
+	assert_false(event_session_check(&s, &field, err, sizeof(err)));
+	assert_string_equal(field, "ends_at");
+	assert_non_null(strstr(err, "終了日時"));
+	s.ends_at = T0 + DAY + HOUR;
+	assert_false(event_session_check(&s, &field, err, sizeof(err)));
+	assert_string_equal(field, "apply_deadline");
+	s.apply_deadline = T0;
+	s.capacity = EVENT_CAPACITY_MAX + 1;
+	assert_false(event_session_check(&s, &field, err, sizeof(err)));
+	assert_string_equal(field, "capacity");
+	s.capacity = 10;
+	assert_false(event_session_check(&s, &field, err, sizeof(err)));
+	assert_string_equal(field, "place");
+	str_copy(s.online_url, sizeof(s.online_url), "ftp://x");
+	assert_false(event_session_check(&s, &field, err, sizeof(err)));
+	assert_string_equal(field, "online_url");
+	str_copy(s.online_url, sizeof(s.online_url), "https://meet.example.jp/x");
+	assert_true(event_session_check(&s, &field, err, sizeof(err)));
+	assert_string_equal(field, "");
+}
+
 /* My Page order: sessions to come first (soonest first), past ones after */
 static void
 test_list_order(void **state)
@@ -463,6 +537,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_not_public, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_session_validation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_list_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_session_applications, setup, teardown),
+		cmocka_unit_test(test_session_check_field),
 		cmocka_unit_test(test_parse_jst),
 	};
 
