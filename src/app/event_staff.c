@@ -332,7 +332,7 @@ url_session(req_t *r, db_t *db, const cms_record_t *rec, event_session_t *s)
 	return true;
 }
 
-/* One audit entry about reading a session's applicants, in its own transaction; false when not written. */
+/* One audit entry about reading a session's applicants (committed at once); false when not written. */
 static bool
 audit_look(req_t *r, db_t *db, const char *action, const event_session_t *s, int n)
 {
@@ -341,14 +341,8 @@ audit_look(req_t *r, db_t *db, const char *action, const event_session_t *s, int
 
 	snprintf(target, sizeof(target), "event_session:%" PRId64, s->id);
 	snprintf(detail, sizeof(detail), "event:%" PRId64 " applications:%d", s->entity_id, n);
-	if (!db_begin_write(db))
-		return false;
-	if (!audit_append(db, &e, jtime_now()) || !db_commit(db)) {
-		db_rollback(db);
-		return false;
-	}
-	(void)audit_sync_head(db);
-	return true;
+	/* outside a transaction audit_append commits the entry and moves the head file itself */
+	return audit_append(db, &e, jtime_now());
 }
 
 static const char *

@@ -111,14 +111,8 @@ audit_look(req_t *r, db_t *db, const char *action, int64_t id, const char *detai
 	audit_entry_t e = { me(r)->id, me(r)->login, r->ip, action, target, detail };
 
 	snprintf(target, sizeof(target), "account:%" PRId64, id);
-	if (!db_begin_write(db))
-		return false;
-	if (!audit_append(db, &e, jtime_now()) || !db_commit(db)) {
-		db_rollback(db);
-		return false;
-	}
-	(void)audit_sync_head(db);
-	return true;
+	/* outside a transaction audit_append commits the entry and moves the head file itself */
+	return audit_append(db, &e, jtime_now());
 }
 
 /* ---- list ---- */
